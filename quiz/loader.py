@@ -1,0 +1,504 @@
+"""Turn a YAML file into a validated `Bank`, or into every located error it has.
+
+The YAML is composed into nodes by PyYAML's base loader (its C version where available), so
+no object is ever constructed and no scalar is ever coerced: `no`, `3.10` and `2024-04-18`
+stay the text the author wrote. The nodes are then checked against the bank format, and
+every problem is reported as `PATH:LINE:COLUMN: message`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from quiz.bank import QUESTION_TYPES, Bank, Question, QuestionType, parse_blanks
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_TEXT_CHARS = 20_000
+MAX_NESTING = 500  # PyYAML's C composer recurses per level and overflows its stack near 100k
+MIN_CHOICES, MAX_CHOICES = 2, 9
+
+_Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+BANK_FIELDS = ("title", "description", "source", "topics", "questions")
+QUESTION_FIELDS = (
+    "id",
+    "topic",
+    "type",
+    "prompt",
+    "choices",
+    "answer",
+    "accept",
+    "explanation",
+    "ref",
+    "tags",
+    "shuffle",
+)
+
+# Control characters (C0 but newline, DEL, C1) and bidirectional overrides: a bank's text must
+# never move the cursor, recolour the terminal or reorder what the learner reads.
+_UNSAFE: dict[int, str | None] = {
+    c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if c not in (0x09, 0x0A)
+}
+_UNSAFE |= {
+    c: None for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
+_UNSAFE[0x09] = " "
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def safe_text(text: str) -> str:
+    """Text with terminal control codes and bidi overrides removed."""
+    return text.translate(_UNSAFE)
+
+
+@dataclass(frozen=True, slots=True)
+class BankError:
+    """One problem in a bank file, with where it is."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class BankErrors(Exception):
+    """A bank file that cannot be used, with every problem found in it, sorted by position."""
+
+    def __init__(self, errors: Iterable[BankError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.line, e.column))
+        super().__init__("\n".join(map(str, self.errors)))
+
+
+def read_bank_bytes(path: Path) -> bytes:
+    """The raw bytes of a bank file, refusing files too large to be a bank."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise BankErrors(
+            [
+                _at(
+                    path,
+                    1,
+                    1,
+                    f"file is {size / 2**20:.0f} MiB; a bank may be at most "
+                    f"{MAX_FILE_BYTES // 2**20} MiB",
+                )
+            ]
+        )
+    return path.read_bytes()
+
+
+def load_bank(path: Path) -> Bank:
+    """Load and validate the bank at `path`; raise `BankErrors` listing every problem."""
+    return parse_bank(path, read_bank_bytes(path))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building a large bank makes many objects and no cycles: the collector only slows it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def parse_bank(path: Path, data: bytes) -> Bank:
+    with paused_gc():
+        return _parse_bank(path, data)
+
+
+def _parse_bank(path: Path, data: bytes) -> Bank:
+    text = _decode(path, data)
+    _check_nesting(path, text)
+    try:
+        _check_anchors(path, text)
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise BankErrors([_yaml_error(path, text, exc)]) from None
+    except yaml.YAMLError as exc:  # reader errors: characters YAML does not allow
+        raise BankErrors([_reader_error(path, text, exc)]) from None
+    if root is None:
+        raise BankErrors([_at(path, 1, 1, "the file is empty; a bank needs a title and questions")])
+    return _Checker(path).bank(root)
+
+
+def _at(path: Path, line: int, column: int, message: str) -> BankError:
+    return BankError(str(path), line, column, message)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BankErrors(
+            [
+                _at(
+                    path,
+                    line,
+                    column,
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+                )
+            ]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _check_nesting(path: Path, text: str) -> None:
+    """Refuse absurd nesting before the composer sees it (it recurses once per level)."""
+    block = re.search(rf"^[ \t?:-]{{{MAX_NESTING},}}", text, re.MULTILINE)
+    if block:
+        line = text.count("\n", 0, block.start()) + 1
+        raise BankErrors([_at(path, line, 1, f"nested more than {MAX_NESTING} levels deep")])
+    if text.count("[") + text.count("{") < MAX_NESTING:
+        return
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_NESTING:
+            start = match.start()
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            raise BankErrors(
+                [_at(path, line, column, f"nested more than {MAX_NESTING} levels deep")]
+            )
+
+
+def _check_anchors(path: Path, text: str) -> None:
+    """Refuse anchors, and so aliases: they are how alias bombs and self-references are made.
+
+    A cheap scan finds where an anchor could be; only then are the parser's events read.
+    """
+    if not _MAYBE_ANCHOR.search(text):
+        return
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            mark = event.start_mark
+            assert mark is not None
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            raise BankErrors(
+                [
+                    _at(
+                        path,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"YAML {kind} '{anchor}': anchors (&name) and aliases (*name) are "
+                        "not supported in a bank; write each value out in full",
+                    )
+                ]
+            )
+
+
+def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> BankError:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if mark and _line(text, mark.line)[mark.column : mark.column + 1] == "\t":
+        message = "a tab here; YAML indents with spaces only"
+    elif "expected a single document" in (exc.context or ""):
+        message = "a second YAML document starts here; a bank is one document"
+    else:
+        context = f" ({exc.context})" if exc.context else ""
+        message = f"invalid YAML: {problem}{context}"
+    return _at(path, line, column, message)
+
+
+def _reader_error(path: Path, text: str, exc: yaml.YAMLError) -> BankError:
+    position = getattr(exc, "position", 0)
+    character = getattr(exc, "character", "")
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    if isinstance(character, str):
+        character = ord(character[:1] or "\0")
+    code = f"U+{character:04X}" if isinstance(character, int) else "a character"
+    return _at(path, line, column, f"control character {code} is not allowed in a bank")
+
+
+def _line(text: str, index: int) -> str:
+    lines = text.split("\n", index + 1)
+    return lines[index] if index < len(lines) else ""
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    return "a list" if isinstance(node, SequenceNode) else "text"
+
+
+def _hint(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class _Checker:
+    """Walks the composed nodes once, building the bank and collecting every error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.errors: list[BankError] = []
+        self.id_lines: dict[str, int] = {}  # question id -> line it was first used on
+
+    def error(self, node: Node, message: str) -> None:
+        mark = node.start_mark
+        self.errors.append(_at(self.path, mark.line + 1, mark.column + 1, message))
+
+    def fields(self, node: MappingNode, known: tuple[str, ...], what: str) -> dict[str, Node]:
+        """The mapping's values by key, reporting duplicate and unknown keys."""
+        found: dict[str, Node] = {}
+        keys: dict[str, Node] = {}
+        for key_node, value in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node, f"{what} keys must be plain names")
+                continue
+            key = key_node.value
+            if key in keys:
+                first = keys[key].start_mark.line + 1
+                self.error(key_node, f"duplicate key '{key}' (first given on line {first})")
+            elif key not in known:
+                self.error(key_node, f"unknown field '{key}' in {what}{_hint(key, known)}")
+            else:
+                keys[key] = key_node
+                found[key] = value
+        return found
+
+    def text(self, node: Node | None, name: str, *, required: bool = False) -> str:
+        if node is None:
+            return ""
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"'{name}' must be text, not {_kind(node)}")
+            return ""
+        value: str = node.value
+        if node.style is None and value in _NULLS:
+            if required:
+                self.error(node, f"'{name}' is empty")
+            return ""
+        value = safe_text(value).strip()
+        if len(value) > MAX_TEXT_CHARS:
+            self.error(
+                node,
+                f"'{name}' is {len(value):,} characters; at most {MAX_TEXT_CHARS:,} are allowed",
+            )
+            return ""
+        if required and not value:
+            self.error(node, f"'{name}' is empty")
+        return value
+
+    def texts(self, node: Node | None, name: str) -> tuple[str, ...]:
+        """A list of text, or a single text standing for a list of one."""
+        if node is None:
+            return ()
+        if isinstance(node, ScalarNode):
+            single = self.text(node, name)
+            return (single,) if single else ()
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"'{name}' must be a list of text, not {_kind(node)}")
+            return ()
+        items = []
+        for item in node.value:
+            if not isinstance(item, ScalarNode):
+                self.error(item, f"each of '{name}' must be text, not {_kind(item)}")
+                continue
+            value = self.text(item, name)
+            if not value:
+                self.error(item, f"an item of '{name}' is empty")
+            else:
+                items.append(value)
+        return tuple(items)
+
+    def bank(self, root: Node) -> Bank:
+        if not isinstance(root, MappingNode):
+            self.error(
+                root, f"a bank must be a mapping with 'title' and 'questions', not {_kind(root)}"
+            )
+            raise BankErrors(self.errors)
+        fields = self.fields(root, BANK_FIELDS, "the bank")
+        title = self.text(fields.get("title"), "title", required=True)
+        if "title" not in fields:
+            self.error(root, "missing required field 'title'")
+        topics = self.topics(fields.get("topics"))
+        questions = self.questions(fields.get("questions"), root, topics)
+        if self.errors:
+            raise BankErrors(self.errors)
+        if not topics:
+            topics = {q.topic: q.topic for q in questions}
+        return Bank(
+            path=self.path,
+            title=title,
+            questions=tuple(questions),
+            topics=topics,
+            description=self.text(fields.get("description"), "description"),
+            source=self.text(fields.get("source"), "source"),
+        )
+
+    def topics(self, node: Node | None) -> dict[str, str]:
+        if node is None:
+            return {}
+        if not isinstance(node, MappingNode):
+            self.error(node, f"'topics' must map topic ids to display names, not {_kind(node)}")
+            return {}
+        topics: dict[str, str] = {}
+        for key_node, value in node.value:
+            key = self.text(key_node, "topic id", required=True)
+            if key in topics:
+                self.error(key_node, f"topic '{key}' is listed twice")
+            elif key:
+                topics[key] = self.text(value, f"topics.{key}", required=True) or key
+        return topics
+
+    def questions(self, node: Node | None, root: Node, topics: dict[str, str]) -> list[Question]:
+        if node is None:
+            self.error(root, "missing required field 'questions'")
+            return []
+        if not isinstance(node, SequenceNode) or not node.value:
+            self.error(node, "'questions' must be a list of at least one question")
+            return []
+        questions = [self.question(item, topics) for item in node.value]
+        return [q for q in questions if q is not None]
+
+    def question(self, node: Node, topics: dict[str, str]) -> Question | None:
+        if not isinstance(node, MappingNode):
+            self.error(node, f"a question must be a mapping of fields, not {_kind(node)}")
+            return None
+        before = len(self.errors)
+        f = self.fields(node, QUESTION_FIELDS, "a question")
+        for name in ("id", "topic", "type", "prompt"):
+            if name not in f:
+                self.error(node, f"missing required field '{name}'")
+        qid = self.text(f.get("id"), "id", required=True)
+        if qid in self.id_lines:
+            self.error(node, f"duplicate id '{qid}' (first used on line {self.id_lines[qid]})")
+        elif qid:
+            self.id_lines[qid] = node.start_mark.line + 1
+        topic = self.text(f.get("topic"), "topic", required=True)
+        if topic and topics and topic not in topics:
+            self.error(
+                f["topic"], f"topic '{topic}' is not listed under 'topics'{_hint(topic, topics)}"
+            )
+        kind = self.text(f.get("type"), "type", required=True)
+        if kind and kind not in QUESTION_TYPES:
+            self.error(
+                f["type"],
+                f"unknown type '{kind}'; use one of "
+                f"{', '.join(QUESTION_TYPES)}{_hint(kind, QUESTION_TYPES)}",
+            )
+        prompt = self.text(f.get("prompt"), "prompt", required=True)
+        explanation = self.text(f.get("explanation"), "explanation")
+        ref = self.text(f.get("ref"), "ref")
+        tags = self.texts(f.get("tags"), "tags")
+        if kind not in QUESTION_TYPES:
+            return None
+        qtype: QuestionType = kind
+        for name, allowed in (
+            ("choices", ("choice", "multi")),
+            ("shuffle", ("choice", "multi")),
+            ("accept", ("short",)),
+        ):
+            if name in f and qtype not in allowed:
+                self.error(f[name], f"'{name}' applies only to {' and '.join(allowed)} questions")
+        choices = self.choices(f.get("choices"), node) if qtype in ("choice", "multi") else ()
+        answers, blanks = self.answers(qtype, f, node, choices, prompt)
+        shuffle = self.flag(f.get("shuffle"), "shuffle", default=True)
+        if len(self.errors) > before:
+            return None
+        return Question(
+            id=qid,
+            topic=topic,
+            type=qtype,
+            prompt=prompt,
+            answers=answers,
+            choices=choices,
+            blanks=blanks,
+            explanation=explanation,
+            ref=ref,
+            tags=tags,
+            shuffle=shuffle,
+        )
+
+    def choices(self, node: Node | None, question: Node) -> tuple[str, ...]:
+        if node is None:
+            self.error(question, "missing 'choices' (a list of 2 to 9 options)")
+            return ()
+        choices = self.texts(node, "choices")
+        if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+            self.error(node, f"'choices' has {len(choices)}; give {MIN_CHOICES} to {MAX_CHOICES}")
+        seen: set[str] = set()
+        for choice in choices:
+            if choice in seen:
+                self.error(node, f"choice '{choice}' is given twice")
+            seen.add(choice)
+        return choices
+
+    def answers(
+        self,
+        qtype: QuestionType,
+        f: dict[str, Node],
+        question: Node,
+        choices: tuple[str, ...],
+        prompt: str,
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        node = f.get("answer")
+        if qtype == "cloze":
+            if node is not None:
+                self.error(
+                    node,
+                    "a cloze question has no 'answer'; mark blanks in the prompt "
+                    "as {{answer}} or {{answer|alternative}}",
+                )
+            blanks = parse_blanks(prompt)
+            if prompt and not blanks:
+                self.error(f["prompt"], "a cloze prompt needs at least one {{blank}}")
+            if any(not alt for alternatives in blanks for alt in alternatives):
+                self.error(f["prompt"], "a cloze blank or one of its alternatives is empty")
+            return (), blanks
+        if node is None:
+            self.error(question, "missing required field 'answer'")
+            return (), ()
+        if qtype == "multi":
+            answers = self.texts(node, "answer")
+            if not answers:
+                self.error(node, "a multi question needs at least one right choice")
+            for answer in answers:
+                self.in_choices(node, answer, choices)
+            if len(set(answers)) != len(answers):
+                self.error(node, "a right choice is listed twice")
+            return answers, ()
+        answer = self.text(node, "answer", required=True)
+        if qtype == "choice":
+            self.in_choices(node, answer, choices)
+        elif qtype == "truefalse":
+            answer = answer.lower()
+            if answer not in ("true", "false"):
+                self.error(node, f"a truefalse answer is true or false, not '{answer}'")
+        elif qtype == "short":
+            return (answer, *self.texts(f.get("accept"), "accept")), ()
+        return (answer,), ()
+
+    def in_choices(self, node: Node, answer: str, choices: tuple[str, ...]) -> None:
+        if choices and answer and answer not in choices:
+            self.error(node, f"answer '{answer}' is not one of the choices{_hint(answer, choices)}")
+
+    def flag(self, node: Node | None, name: str, *, default: bool) -> bool:
+        if node is None:
+            return default
+        value = str(node.value).lower() if isinstance(node, ScalarNode) else None
+        if value not in ("true", "false"):
+            self.error(node, f"'{name}' is true or false")
+            return default
+        return value == "true"

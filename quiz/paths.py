@@ -1,0 +1,22 @@
+"""Where quiz keeps its files: the platform's user folders, unless told otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "quiz"
+
+
+def data_dir(override: str | None = None) -> Path:
+    """Progress lives here: `--data-dir`, else `QUIZ_DATA_DIR`, else the user data folder."""
+    chosen = override or os.environ.get("QUIZ_DATA_DIR")
+    return Path(chosen).expanduser() if chosen else platformdirs.user_data_path(APP_NAME)
+
+
+def cache_dir() -> Path:
+    """Parse caches live here: `QUIZ_CACHE_DIR`, else the user cache folder."""
+    chosen = os.environ.get("QUIZ_CACHE_DIR")
+    return Path(chosen).expanduser() if chosen else platformdirs.user_cache_path(APP_NAME) / "banks"

@@ -1,0 +1,73 @@
+"""Shared fixtures: small banks written to temporary files."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_BANK = ROOT / "questions.yaml"
+
+SMALL_BANK = """\
+title: Small bank
+topics:
+  alpha: Alpha topic
+  beta: Beta topic
+questions:
+  - id: a-choice
+    topic: alpha
+    type: choice
+    prompt: Pick B
+    choices: [A, B, C]
+    answer: B
+    explanation: B is right.
+    ref: Section one
+  - id: a-multi
+    topic: alpha
+    type: multi
+    prompt: Pick A and C
+    choices: [A, B, C]
+    answer: [A, C]
+    explanation: A and C.
+  - id: a-tf
+    topic: alpha
+    type: truefalse
+    prompt: The sky is green.
+    answer: false
+  - id: b-short
+    topic: beta
+    type: short
+    prompt: Name the transformer technique.
+    answer: self-attention
+    accept: [attention]
+  - id: b-cloze
+    topic: beta
+    type: cloze
+    prompt: "LLMs are {{large|big}} language {{models}}."
+  - id: b-card
+    topic: beta
+    type: card
+    prompt: Front
+    answer: Back
+"""
+
+
+@pytest.fixture
+def write_bank(tmp_path: Path) -> Callable[[str], Path]:
+    """Write YAML text (dedented) to a bank file and return its path."""
+    counter = iter(range(10_000))
+
+    def write(text: str, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"bank{next(counter)}.yaml")
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def small_bank_path(write_bank: Callable[[str], Path]) -> Path:
+    return write_bank(SMALL_BANK, "small.yaml")
