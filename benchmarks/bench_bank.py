@@ -1,0 +1,101 @@
+"""Bank loading at 1k, 10k and 100k questions, each figure beside its baseline in one run.
+
+- cold: `load_bank` (what `quiz validate` does) against a bare `yaml.load` with PyYAML's C
+  safe loader on the same file, interleaved round by round; the median of each is compared.
+  The loader pauses the garbage collector while it builds a bank, so the bare load is also
+  timed with the collector paused, the fairer of the two baselines.
+- warm: `load_bank_cached` with an up-to-date cache (what the app does at start-up), in a
+  fresh process, with that process's peak RSS; beside it, a process that only imports quiz.
+
+Run: python benchmarks/bench_bank.py [--sizes 1000,10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from genbank import generate
+
+from quiz.loader import load_bank, paused_gc
+
+ROUNDS = {1_000: 15, 10_000: 5, 100_000: 1}
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+started = time.perf_counter()
+from quiz.bankcache import load_bank_cached
+imported = time.perf_counter()
+if sys.argv[1] != "-":
+    load_bank_cached(Path(sys.argv[1]), Path(sys.argv[2]))
+done = time.perf_counter()
+# VmHWM is this process's own peak RSS (ru_maxrss would carry the parent's over exec).
+status = Path("/proc/self/status").read_text()
+peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
+print(json.dumps({"load": done - imported, "peak_mb": peak}))
+"""
+
+
+def child(bank: str, cache: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, bank, cache], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def timed(fn: Callable[..., object], *args: object, **kwargs: object) -> float:
+    started = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    args = parser.parse_args()
+    print(
+        f"{'questions':>9} {'MiB':>6} {'yaml.load':>10} {'(no gc)':>10} {'validate':>9} "
+        f"{'ratio':>6} {'(no gc)':>6} "
+        f"{'warm load':>10} {'warm peak':>10} {'import-only peak':>17}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for size in map(int, args.sizes.split(",")):
+            path = Path(folder) / f"bank{size}.yaml"
+            path.write_text(generate(size), encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
+            bare, bare_no_gc, ours = [], [], []
+            for _ in range(ROUNDS.get(size, 3)):
+                bare.append(timed(yaml.load, text, Loader=yaml.CSafeLoader))
+                with paused_gc():
+                    bare_no_gc.append(timed(yaml.load, text, Loader=yaml.CSafeLoader))
+                ours.append(timed(load_bank, path))
+            cache = str(Path(folder) / f"cache{size}")
+            child(str(path), cache)  # fill the cache
+            warm = [child(str(path), cache) for _ in range(3)]
+            baseline = child("-", cache)
+            b, o = statistics.median(bare), statistics.median(ours)
+            n = statistics.median(bare_no_gc)
+            warm_load = statistics.median(w["load"] for w in warm)
+            warm_peak = max(w["peak_mb"] for w in warm)
+            print(
+                f"{size:>9} {path.stat().st_size / 2**20:>6.1f} {b:>9.3f}s {n:>9.3f}s "
+                f"{o:>8.3f}s {o / b:>6.2f} {o / n:>6.2f} {warm_load:>9.3f}s "
+                f"{warm_peak:>7.0f} MB {baseline['peak_mb']:>14.0f} MB",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
