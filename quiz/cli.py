@@ -9,7 +9,11 @@ from pathlib import Path
 
 from quiz import __version__
 from quiz.bank import Bank, shipped_bank_path
+from quiz.bankcache import load_bank_cached
 from quiz.loader import BankErrors, load_bank
+from quiz.paths import cache_dir, data_dir, default_profile
+from quiz.report import stats_csv, stats_json, stats_table
+from quiz.store import ProgressStore, StoreError
 
 
 class UsageError(Exception):
@@ -67,7 +71,104 @@ def validate(argv: Sequence[str]) -> int:
     return status
 
 
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"validate": validate}
+def _add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default=None, help="whose progress (default: login name)")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        metavar="DIR",
+        help="where progress is kept (default: $QUIZ_DATA_DIR, else the user data folder)",
+    )
+
+
+def _open_store(args: argparse.Namespace) -> ProgressStore:
+    store = ProgressStore.open(data_dir(args.data_dir))
+    if store.backup:
+        print(
+            f"quiz: {store.path} was damaged; it was moved to {store.backup} and a fresh "
+            "one started",
+            file=sys.stderr,
+        )
+    return store
+
+
+def _bank_arg(raw: str | None) -> Bank:
+    return load_bank_cached(_bank_file(raw) if raw else shipped_bank_path(), cache_dir())
+
+
+def stats(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="quiz stats",
+        description="Show a profile's progress per topic of a bank, across all sessions.",
+    )
+    parser.add_argument("--bank", metavar="PATH", help="the bank (default: the shipped bank)")
+    _add_store_options(parser)
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON (fields: see README)")
+    form.add_argument("--csv", action="store_true", help="print CSV (fields: see README)")
+    args = parser.parse_args(argv)
+    bank = _bank_arg(args.bank)
+    profile = args.profile or default_profile()
+    store = _open_store(args)
+    try:
+        rows = store.topic_summary(profile, bank.title, bank.topics)
+    finally:
+        store.close()
+    render = stats_json if args.json else stats_csv if args.csv else stats_table
+    sys.stdout.write(render(bank, profile, rows))
+    return 0
+
+
+def reset(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="quiz reset",
+        description="Remove a profile's recorded answers in a bank, or in one topic of it.",
+    )
+    parser.add_argument("--bank", metavar="PATH", help="the bank (default: the shipped bank)")
+    parser.add_argument("--topic", metavar="ID", help="only this topic")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _add_store_options(parser)
+    args = parser.parse_args(argv)
+    bank = _bank_arg(args.bank)
+    if args.topic is not None and args.topic not in bank.topics:
+        raise UsageError(
+            f"no topic '{args.topic}' in {bank.title}; topics: {', '.join(bank.topics)}"
+        )
+    profile = args.profile or default_profile()
+    store = _open_store(args)
+    try:
+        count = store.count_answers(profile, bank.title, args.topic)
+        scope = f"topic '{args.topic}' of " if args.topic else ""
+        what = (
+            f"{count} recorded answer{'s' * (count != 1)} of profile '{profile}' in {scope}"
+            f"'{bank.title}'"
+        )
+        if count == 0:
+            print(f"Nothing to remove: no answers of profile '{profile}' in {scope}'{bank.title}'.")
+            return 0
+        if not args.yes and not _confirm(f"Remove {what}? This cannot be undone. [y/N] "):
+            print("Nothing removed.")
+            return 1
+        store.reset(profile, bank.title, args.topic)
+    finally:
+        store.close()
+    print(f"Removed {what}.")
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes")
+    except EOFError:
+        print()
+        return False
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "validate": validate,
+    "stats": stats,
+    "reset": reset,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,6 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BankErrors as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"quiz: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"quiz: {exc.strerror}: {exc.filename}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -20,3 +20,13 @@ def cache_dir() -> Path:
     """Parse caches live here: `QUIZ_CACHE_DIR`, else the user cache folder."""
     chosen = os.environ.get("QUIZ_CACHE_DIR")
     return Path(chosen).expanduser() if chosen else platformdirs.user_cache_path(APP_NAME) / "banks"
+
+
+def default_profile() -> str:
+    """The login name, which is who is studying unless `--profile` says otherwise."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "default"
+    except (OSError, KeyError):
+        return "default"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["quiz.bank", "quiz.loader", "quiz.bankcache", "quiz.paths"]
+CORE = ["quiz.bank", "quiz.loader", "quiz.bankcache", "quiz.paths", "quiz.store", "quiz.report"]
 
 
 def test_core_does_not_import_textual() -> None:

@@ -1,0 +1,413 @@
+"""The progress store: every answer of every profile, per topic, across sessions, in SQLite.
+
+Each answer is committed the moment it is recorded. The per-topic summary the home screen
+shows is kept up to date in the same transaction, so reading it costs the same whether a
+profile has ten answers or a million.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from quiz.bank import Question
+
+Clock = Callable[[], float]
+DB_NAME = "progress.db"
+BUSY_TIMEOUT_S = 15.0
+TREND_SESSIONS = 5
+
+# Each entry takes the schema from its index to the next version; never edit a shipped one.
+MIGRATIONS: list[str] = [
+    # 0 -> 1: sessions and answers.
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL,
+        bank TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        seed INTEGER,
+        started REAL NOT NULL,
+        ended REAL
+    );
+    CREATE INDEX sessions_by_profile ON sessions(profile, bank, started);
+    CREATE TABLE answers (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        profile TEXT NOT NULL,
+        bank TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        given TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        answered_at REAL NOT NULL,
+        question_hash TEXT NOT NULL
+    );
+    CREATE INDEX answers_by_question ON answers(profile, bank, question_id, answered_at);
+    """,
+    # 1 -> 2: per-topic and per-session summaries, kept in step with every answer.
+    """
+    CREATE TABLE topic_stats (
+        profile TEXT NOT NULL,
+        bank TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        last_at REAL NOT NULL,
+        streak INTEGER NOT NULL,
+        best_streak INTEGER NOT NULL,
+        PRIMARY KEY (profile, bank, topic)
+    ) WITHOUT ROWID;
+    CREATE TABLE session_topics (
+        profile TEXT NOT NULL,
+        bank TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        attempts INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        PRIMARY KEY (profile, bank, topic, session_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX answers_by_topic ON answers(profile, bank, topic, answered_at);
+    """,
+]
+
+_RECORD_TOPIC = """
+INSERT INTO topic_stats (profile, bank, topic, attempts, correct, last_at, streak, best_streak)
+VALUES (:profile, :bank, :topic, 1, :correct, :at, :correct, :correct)
+ON CONFLICT (profile, bank, topic) DO UPDATE SET
+    attempts = attempts + 1,
+    correct = correct + excluded.correct,
+    last_at = MAX(last_at, excluded.last_at),
+    streak = CASE WHEN excluded.correct THEN streak + 1 ELSE 0 END,
+    best_streak = MAX(best_streak, CASE WHEN excluded.correct THEN streak + 1 ELSE 0 END)
+"""
+_RECORD_SESSION_TOPIC = """
+INSERT INTO session_topics (profile, bank, topic, session_id, attempts, correct)
+VALUES (:profile, :bank, :topic, :session, 1, :correct)
+ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
+    attempts = attempts + 1, correct = correct + excluded.correct
+"""
+
+
+class StoreError(Exception):
+    """The progress store cannot be used (for example, its folder is read-only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: int
+    profile: str
+    bank: str
+    mode: str
+    seed: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One recorded answer to one question."""
+
+    session_id: int
+    question_id: str
+    topic: str
+    given: str
+    correct: bool
+    seconds: float
+    answered_at: float
+    question_hash: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStats:
+    """A profile's record in one topic of one bank, across all sessions."""
+
+    topic: str
+    attempts: int = 0
+    correct: int = 0
+    last_studied: float | None = None
+    best_streak: int = 0
+    trend: tuple[float, ...] = field(default=())  # accuracy per recent session, oldest first
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.attempts if self.attempts else None
+
+    @property
+    def last_session_accuracy(self) -> float | None:
+        return self.trend[-1] if self.trend else None
+
+    @property
+    def recent_accuracy(self) -> float | None:
+        """Mean accuracy over the recent sessions in `trend`."""
+        return sum(self.trend) / len(self.trend) if self.trend else None
+
+
+class ProgressStore:
+    """Progress in one SQLite file. Open it with `ProgressStore.open(data_dir)`."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        *,
+        clock: Clock = time.time,
+        path: Path | None = None,
+        backup: Path | None = None,
+    ) -> None:
+        self.db = connection
+        self.clock = clock
+        self.path = path  # None: in memory, nothing is saved
+        self.backup = backup  # where a damaged database was moved aside, if one was
+
+    @classmethod
+    def open(cls, data_dir: Path, *, clock: Clock = time.time) -> ProgressStore:
+        """Open (creating if need be) `data_dir/progress.db`.
+
+        A file that is not a healthy database is moved aside to a timestamped backup in the
+        same folder and a fresh one is started; `backup` then says where it went.
+        """
+        path = data_dir / DB_NAME
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data folder {data_dir}: {exc.strerror}") from None
+        backup = None
+        try:
+            try:
+                connection = _connect(path)
+            except sqlite3.OperationalError:
+                raise  # locked, read-only, cannot open: the file itself may be fine
+            except sqlite3.DatabaseError:  # not a database, or damaged
+                backup = _move_aside(path, clock)
+                connection = _connect(path)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from None
+        return cls(connection, clock=clock, path=path, backup=backup)
+
+    @classmethod
+    def in_memory(cls, *, clock: Clock = time.time) -> ProgressStore:
+        """A store that keeps nothing after the process ends."""
+        connection = sqlite3.connect(":memory:", isolation_level=None)
+        _migrate(connection)
+        return cls(connection, clock=clock)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction, taken at once so reads inside it cannot go stale."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- sessions and answers -------------------------------------------------------------
+
+    def start_session(self, profile: str, bank: str, mode: str, seed: int | None) -> Session:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO sessions (profile, bank, mode, seed, started) VALUES (?, ?, ?, ?, ?)",
+                (profile, bank, mode, seed, self.clock()),
+            )
+        assert cursor.lastrowid is not None
+        return Session(cursor.lastrowid, profile, bank, mode, seed)
+
+    def end_session(self, session: Session) -> None:
+        with self._write() as db:
+            db.execute("UPDATE sessions SET ended = ? WHERE id = ?", (self.clock(), session.id))
+
+    def record(
+        self, session: Session, question: Question, given: str, correct: bool, seconds: float
+    ) -> None:
+        """Record one answer, committed before this returns."""
+        row = {
+            "session": session.id,
+            "profile": session.profile,
+            "bank": session.bank,
+            "qid": question.id,
+            "topic": question.topic,
+            "given": given,
+            "correct": int(correct),
+            "seconds": seconds,
+            "at": self.clock(),
+            "hash": question.content_hash,
+        }
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO answers (session_id, profile, bank, question_id, topic, given,"
+                " correct, seconds, answered_at, question_hash) VALUES (:session, :profile,"
+                " :bank, :qid, :topic, :given, :correct, :seconds, :at, :hash)",
+                row,
+            )
+            db.execute(_RECORD_TOPIC, row)
+            db.execute(_RECORD_SESSION_TOPIC, row)
+
+    # --- what it answers ------------------------------------------------------------------
+
+    def topic_summary(
+        self, profile: str, bank: str, topics: Iterable[str], last_sessions: int = TREND_SESSIONS
+    ) -> list[TopicStats]:
+        """Per topic, in the order given: attempts, accuracy, trend, last studied, streak."""
+        rows = {
+            r[0]: r
+            for r in self.db.execute(
+                "SELECT topic, attempts, correct, last_at, best_streak FROM topic_stats"
+                " WHERE profile = ? AND bank = ?",
+                (profile, bank),
+            )
+        }
+        result = []
+        for topic in topics:
+            if topic not in rows:
+                result.append(TopicStats(topic))
+                continue
+            _, attempts, correct, last_at, best = rows[topic]
+            recent = self.db.execute(
+                "SELECT attempts, correct FROM session_topics"
+                " WHERE profile = ? AND bank = ? AND topic = ?"
+                " ORDER BY session_id DESC LIMIT ?",
+                (profile, bank, topic, last_sessions),
+            ).fetchall()
+            trend = tuple(c / a for a, c in reversed(recent))
+            result.append(TopicStats(topic, attempts, correct, last_at, best, trend))
+        return result
+
+    def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
+        """Every answer this profile gave to one question, oldest first."""
+        return [
+            Attempt(session, qid, topic, given, bool(correct), seconds, at, qhash, mode)
+            for session, qid, topic, given, correct, seconds, at, qhash, mode in self.db.execute(
+                "SELECT a.session_id, a.question_id, a.topic, a.given, a.correct, a.seconds,"
+                " a.answered_at, a.question_hash, s.mode FROM answers a"
+                " JOIN sessions s ON s.id = a.session_id"
+                " WHERE a.profile = ? AND a.bank = ? AND a.question_id = ?"
+                " ORDER BY a.answered_at, a.id",
+                (profile, bank, question_id),
+            )
+        ]
+
+    def session_topic_history(
+        self, profile: str, bank: str
+    ) -> dict[str, list[tuple[float, float]]]:
+        """Per topic, (session start, accuracy) for every session that studied it, oldest first."""
+        history: dict[str, list[tuple[float, float]]] = {}
+        for topic, started, attempts, correct in self.db.execute(
+            "SELECT st.topic, s.started, st.attempts, st.correct FROM session_topics st"
+            " JOIN sessions s ON s.id = st.session_id"
+            " WHERE st.profile = ? AND st.bank = ? ORDER BY st.session_id",
+            (profile, bank),
+        ):
+            history.setdefault(topic, []).append((started, correct / attempts))
+        return history
+
+    def profiles(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT profile FROM sessions ORDER BY 1")]
+
+    def count_answers(self, profile: str, bank: str, topic: str | None = None) -> int:
+        query = "SELECT COUNT(*) FROM answers WHERE profile = ? AND bank = ?"
+        args: tuple[str, ...] = (profile, bank)
+        if topic is not None:
+            query, args = query + " AND topic = ?", (*args, topic)
+        return int(self.db.execute(query, args).fetchone()[0])
+
+    def reset(self, profile: str, bank: str, topic: str | None = None) -> int:
+        """Remove a profile's answers in a bank (or one topic of it); return how many."""
+        where, args = "profile = ? AND bank = ?", [profile, bank]
+        if topic is not None:
+            where, args = where + " AND topic = ?", [*args, topic]
+        with self._write() as db:
+            removed = db.execute(f"DELETE FROM answers WHERE {where}", args).rowcount
+            db.execute(f"DELETE FROM topic_stats WHERE {where}", args)
+            db.execute(f"DELETE FROM session_topics WHERE {where}", args)
+            if topic is None:
+                db.execute("DELETE FROM sessions WHERE profile = ? AND bank = ?", (profile, bank))
+        return int(removed)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Connect, check the file is a healthy database, and bring its schema up to date."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        check = connection.execute("PRAGMA quick_check").fetchone()
+        if not check or check[0] != "ok":
+            raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode, NORMAL loses nothing when the process dies; only a power cut can
+        # roll back the last commits. Each answer stays one cheap commit.
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        _migrate(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> None:
+    """Apply the migrations this database has not had yet, each in its own transaction."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"the progress database is from a newer quiz (schema {version}); upgrade quiz"
+            )
+        for number in range(version, target):
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            if number == 1:
+                _backfill_summaries(connection)
+            connection.execute(f"PRAGMA user_version = {number + 1}")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _backfill_summaries(connection: sqlite3.Connection) -> None:
+    """Build the summaries of version 2 from the answers an earlier version recorded."""
+    rows = connection.execute(
+        "SELECT session_id, profile, bank, topic, correct, answered_at FROM answers"
+        " ORDER BY answered_at, id"
+    )
+    for session, profile, bank, topic, correct, at in rows.fetchall():
+        row = {
+            "session": session,
+            "profile": profile,
+            "bank": bank,
+            "topic": topic,
+            "correct": correct,
+            "at": at,
+        }
+        connection.execute(_RECORD_TOPIC, row)
+        connection.execute(_RECORD_SESSION_TOPIC, row)
+
+
+def _move_aside(path: Path, clock: Clock) -> Path:
+    """Rename a damaged database (and its WAL files) to a timestamped backup; never delete."""
+    stamp = datetime.fromtimestamp(clock()).strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.damaged-{stamp}")
+    counter = 1
+    while backup.exists():
+        counter += 1
+        backup = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+    try:
+        path.rename(backup)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.rename(backup.with_name(backup.name + suffix))
+    except OSError as exc:
+        raise StoreError(f"{path} is damaged and cannot be moved aside: {exc.strerror}") from None
+    return backup

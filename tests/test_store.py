@@ -1,0 +1,237 @@
+"""The progress store: what it records, what it answers, and that nothing is ever lost."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from quiz.bank import Question
+from quiz.store import DB_NAME, MIGRATIONS, ProgressStore, StoreError
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        self.now += 1
+        return self.now
+
+
+def question(qid: str = "q1", topic: str = "alpha", prompt: str = "Pick B") -> Question:
+    return Question(
+        id=qid, topic=topic, type="choice", prompt=prompt, answers=("B",), choices=("A", "B")
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ProgressStore:
+    opened = ProgressStore.open(tmp_path / "data", clock=Clock())
+    yield opened
+    opened.close()
+
+
+def answer_all(
+    store: ProgressStore, results: list[tuple[str, bool]], mode: str = "practice"
+) -> None:
+    session = store.start_session("ana", "Bank", mode, 7)
+    for topic, right in results:
+        store.record(session, question(f"{topic}-q", topic), "B" if right else "A", right, 2.5)
+    store.end_session(session)
+
+
+def test_summary_per_topic_across_sessions(store: ProgressStore) -> None:
+    answer_all(store, [("alpha", True), ("alpha", False), ("beta", True)])
+    answer_all(store, [("alpha", True), ("alpha", True), ("alpha", True)])
+    alpha, beta, gamma = store.topic_summary("ana", "Bank", ["alpha", "beta", "gamma"])
+    assert (alpha.attempts, alpha.correct) == (5, 4)
+    assert alpha.accuracy == pytest.approx(0.8)
+    assert alpha.trend == (0.5, 1.0)
+    assert alpha.last_session_accuracy == 1.0
+    assert alpha.recent_accuracy == pytest.approx(0.75)
+    assert alpha.best_streak == 3
+    assert alpha.last_studied is not None and beta.last_studied is not None
+    assert alpha.last_studied > beta.last_studied
+    assert (beta.attempts, beta.correct, beta.best_streak) == (1, 1, 1)
+    assert (gamma.attempts, gamma.accuracy, gamma.trend, gamma.last_studied) == (0, None, (), None)
+
+
+def test_trend_covers_only_the_last_n_sessions(store: ProgressStore) -> None:
+    for i in range(8):
+        answer_all(store, [("alpha", i % 2 == 0)])
+    [alpha] = store.topic_summary("ana", "Bank", ["alpha"], last_sessions=3)
+    assert alpha.trend == (0.0, 1.0, 0.0)
+    assert alpha.attempts == 8
+
+
+def test_profiles_and_banks_are_kept_apart(store: ProgressStore) -> None:
+    answer_all(store, [("alpha", True)])
+    other = store.start_session("ben", "Bank", "practice", None)
+    store.record(other, question(), "A", False, 1.0)
+    elsewhere = store.start_session("ana", "Other bank", "practice", None)
+    store.record(elsewhere, question(), "A", False, 1.0)
+    [ana] = store.topic_summary("ana", "Bank", ["alpha"])
+    [ben] = store.topic_summary("ben", "Bank", ["alpha"])
+    assert (ana.attempts, ana.correct, ben.attempts, ben.correct) == (1, 1, 1, 0)
+    assert store.profiles() == ["ana", "ben"]
+
+
+def test_history_keeps_the_hash_and_survives_an_edit(store: ProgressStore) -> None:
+    session = store.start_session("ana", "Bank", "practice", None)
+    before, after = question(prompt="Pick B"), question(prompt="Now pick B, please")
+    store.record(session, before, "A", False, 3.0)
+    store.record(session, after, "B", True, 1.5)
+    history = store.history("ana", "Bank", "q1")
+    assert [(a.given, a.correct, a.seconds) for a in history] == [
+        ("A", False, 3.0),
+        ("B", True, 1.5),
+    ]
+    assert history[0].question_hash == before.content_hash
+    assert history[1].question_hash == after.content_hash != before.content_hash
+    assert history[0].mode == "practice"
+
+
+def test_reset_one_topic_removes_only_that_topic(store: ProgressStore) -> None:
+    answer_all(store, [("alpha", True), ("beta", False), ("beta", True)])
+    assert store.reset("ana", "Bank", "beta") == 2
+    alpha, beta = store.topic_summary("ana", "Bank", ["alpha", "beta"])
+    assert (alpha.attempts, beta.attempts, beta.trend) == (1, 0, ())
+    assert store.count_answers("ana", "Bank") == 1
+    assert store.reset("ana", "Bank") == 1
+    assert store.count_answers("ana", "Bank") == 0
+
+
+def test_settings_wal_busy_timeout_and_version(store: ProgressStore) -> None:
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_database_from_schema_version_1_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    old.execute("INSERT INTO sessions VALUES (1, 'ana', 'Bank', 'practice', 3, 10.0, 20.0)")
+    for i, correct in enumerate([1, 1, 0, 1]):
+        old.execute(
+            "INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
+            " seconds, answered_at, question_hash) VALUES (1, 'ana', 'Bank', ?, 'alpha', 'x', ?,"
+            " 1.0, ?, 'h')",
+            (f"q{i}", correct, 11.0 + i),
+        )
+    old.commit()
+    old.close()
+    store = ProgressStore.open(tmp_path, clock=Clock())
+    [alpha] = store.topic_summary("ana", "Bank", ["alpha"])
+    assert (alpha.attempts, alpha.correct, alpha.best_streak, alpha.trend) == (4, 3, 2, (0.75,))
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert len(store.history("ana", "Bank", "q2")) == 1
+    store.close()
+
+
+def test_a_database_from_a_newer_quiz_is_refused(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    db.close()
+    with pytest.raises(StoreError, match="newer quiz"):
+        ProgressStore.open(tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["not a database", "damaged pages"])
+def test_a_damaged_database_is_moved_aside_never_deleted(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / DB_NAME
+    if damage == "not a database":
+        path.write_bytes(b"this is a text file, not SQLite\n" * 200)
+    else:
+        store = ProgressStore.open(tmp_path, clock=Clock())
+        answer_all(store, [("alpha", True)] * 300)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        raw = bytearray(path.read_bytes())
+        raw[4096 + 100 : 4096 * 3] = b"\xff" * (4096 * 2 - 100)  # garble b-tree pages
+        path.write_bytes(bytes(raw))
+    original = path.read_bytes()
+    store = ProgressStore.open(tmp_path, clock=Clock())
+    assert store.backup is not None and store.backup.parent == tmp_path
+    assert store.backup.read_bytes() == original
+    assert store.topic_summary("ana", "Bank", ["alpha"])[0].attempts == 0
+    answer_all(store, [("alpha", True)])
+    assert store.topic_summary("ana", "Bank", ["alpha"])[0].attempts == 1
+    store.close()
+
+
+def test_a_folder_that_cannot_be_created_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(StoreError, match="cannot create the data folder"):
+        ProgressStore.open(blocker / "data")
+
+
+def test_in_memory_store_works_and_keeps_nothing() -> None:
+    store = ProgressStore.in_memory(clock=Clock())
+    answer_all(store, [("alpha", True)])
+    assert store.topic_summary("ana", "Bank", ["alpha"])[0].attempts == 1
+    assert store.path is None
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from quiz.bank import Question
+from quiz.store import ProgressStore
+store = ProgressStore.open(Path(sys.argv[1]))
+profile, count = sys.argv[2], int(sys.argv[3])
+session = store.start_session(profile, "Bank", "practice", None)
+for i in range(count):
+    q = Question(id=f"q{i}", topic=f"t{i % 3}", type="card", prompt="p", answers=("a",))
+    store.record(session, q, "a", i % 2 == 0, 0.1)
+    print(i + 1, flush=True)
+"""
+
+
+def test_killing_a_process_mid_session_loses_no_recorded_answer(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path), "ana", "100000"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    reported = 0
+    while reported < 200:
+        reported = int(proc.stdout.readline())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    store = ProgressStore.open(tmp_path)
+    rows = store.count_answers("ana", "Bank")
+    summary = store.topic_summary("ana", "Bank", ["t0", "t1", "t2"])
+    assert rows >= reported  # every answer reported as recorded is there
+    assert sum(t.attempts for t in summary) == rows  # and the summaries agree with the rows
+    store.close()
+
+
+def test_two_processes_recording_at_once_both_keep_every_answer(tmp_path: Path) -> None:
+    ProgressStore.open(tmp_path).close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), name, "300"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("ana", "ben")
+    ]
+    deadline = time.monotonic() + 120
+    for proc in procs:
+        _, err = proc.communicate(timeout=max(1, deadline - time.monotonic()))
+        assert proc.returncode == 0, err
+    store = ProgressStore.open(tmp_path)
+    for name in ("ana", "ben"):
+        assert store.count_answers(name, "Bank") == 300
+        assert sum(t.attempts for t in store.topic_summary(name, "Bank", ["t0", "t1", "t2"])) == 300
+    store.close()
