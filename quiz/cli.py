@@ -13,6 +13,7 @@ from quiz.bankcache import load_bank_cached
 from quiz.loader import BankErrors, load_bank
 from quiz.paths import cache_dir, data_dir, default_profile
 from quiz.report import stats_csv, stats_json, stats_table
+from quiz.session import DEFAULT_COUNT
 from quiz.store import ProgressStore, StoreError
 
 
@@ -171,18 +172,87 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 }
 
 
+def _positive(raw: str) -> int:
+    value = int(raw) if raw.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {raw!r}")
+    return value
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quiz",
+        description="Study a YAML question bank in the terminal; progress per topic is saved "
+        "as you answer.",
+        epilog="other commands:\n"
+        "  quiz validate PATH...   check bank files and summarise them\n"
+        "  quiz stats              progress per topic (--json, --csv for scripts)\n"
+        "  quiz reset              remove recorded answers (asks first)\n"
+        "run 'quiz COMMAND --help' for their options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "bank",
+        nargs="?",
+        metavar="BANK",
+        help="a bank file (default: the bank that ships with quiz)",
+    )
+    _add_store_options(parser)
+    parser.add_argument(
+        "--count",
+        type=_positive,
+        default=DEFAULT_COUNT,
+        metavar="N",
+        help=f"questions per session (default: {DEFAULT_COUNT})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed the order of questions and choices, to reproduce a session",
+    )
+    parser.add_argument("--version", action="version", version=f"quiz {__version__}")
+    return parser
+
+
+def run_app(argv: Sequence[str]) -> int:
+    args = _app_parser().parse_args(argv)
+    bank = _bank_arg(args.bank)  # a bank with errors stops here, before any screen is drawn
+    warning = None
+    try:
+        store = ProgressStore.open(data_dir(args.data_dir))
+        if store.backup:
+            warning = (
+                f"Your progress file was damaged. It was moved to {store.backup}; "
+                "a fresh one was started."
+            )
+    except StoreError as exc:
+        store = ProgressStore.in_memory()
+        warning = f"Progress will not be saved: {exc}"
+    from quiz.app import QuizApp  # Textual is imported only when the app runs
+
+    app = QuizApp(
+        bank,
+        store,
+        args.profile or default_profile(),
+        seed=args.seed,
+        count=args.count,
+        warning=warning,
+    )
+    try:
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:])
-        parser = argparse.ArgumentParser(prog="quiz")
-        parser.add_argument("bank", nargs="?", help="a bank file (default: the shipped bank)")
-        parser.add_argument("--version", action="version", version=f"quiz {__version__}")
-        args = parser.parse_args(argv)
-        path = _bank_file(args.bank) if args.bank else shipped_bank_path()
-        print(_summary(load_bank(path)))
-        return 0
+        return run_app(argv)
     except UsageError as exc:
         print(f"quiz: {exc}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quiz.bank import Bank
+from quiz.formatting import percent
 from quiz.store import TREND_SESSIONS, TopicStats
 
 FIELDS = [
@@ -16,10 +17,6 @@ FIELDS = [
     "last_session_accuracy", "recent_accuracy", "recent_sessions", "last_studied",
     "best_streak",
 ]  # fmt: skip
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
 
 
 def when(timestamp: float | None) -> str:

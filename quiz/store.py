@@ -75,6 +75,20 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX answers_by_topic ON answers(profile, bank, topic, answered_at);
     """,
+    # 2 -> 3: per question, the latest result: for mastery, weak spots and mistakes.
+    """
+    CREATE TABLE question_stats (
+        profile TEXT NOT NULL,
+        bank TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        wrong INTEGER NOT NULL,
+        last_correct INTEGER NOT NULL,
+        last_at REAL NOT NULL,
+        PRIMARY KEY (profile, bank, question_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 _RECORD_TOPIC = """
@@ -86,6 +100,18 @@ ON CONFLICT (profile, bank, topic) DO UPDATE SET
     last_at = MAX(last_at, excluded.last_at),
     streak = CASE WHEN excluded.correct THEN streak + 1 ELSE 0 END,
     best_streak = MAX(best_streak, CASE WHEN excluded.correct THEN streak + 1 ELSE 0 END)
+"""
+_RECORD_QUESTION = """
+INSERT INTO question_stats (profile, bank, question_id, topic, attempts, wrong, last_correct,
+                            last_at)
+VALUES (:profile, :bank, :qid, :topic, 1, 1 - :correct, :correct, :at)
+ON CONFLICT (profile, bank, question_id) DO UPDATE SET
+    topic = excluded.topic,
+    attempts = attempts + 1,
+    wrong = wrong + excluded.wrong,
+    last_correct = CASE WHEN excluded.last_at >= last_at THEN excluded.last_correct
+                   ELSE last_correct END,
+    last_at = MAX(last_at, excluded.last_at)
 """
 _RECORD_SESSION_TOPIC = """
 INSERT INTO session_topics (profile, bank, topic, session_id, attempts, correct)
@@ -121,6 +147,27 @@ class Attempt:
     answered_at: float
     question_hash: str
     mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionStats:
+    question_id: str
+    topic: str
+    attempts: int
+    wrong: int
+    last_correct: bool
+    last_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    id: int
+    mode: str
+    seed: int | None
+    started: float
+    ended: float | None
+    answered: int
+    correct: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +297,7 @@ class ProgressStore:
             )
             db.execute(_RECORD_TOPIC, row)
             db.execute(_RECORD_SESSION_TOPIC, row)
+            db.execute(_RECORD_QUESTION, row)
 
     # --- what it answers ------------------------------------------------------------------
 
@@ -309,6 +357,39 @@ class ProgressStore:
             history.setdefault(topic, []).append((started, correct / attempts))
         return history
 
+    def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
+        """Per question answered at least once: attempts, misses and the latest result."""
+        return {
+            qid: QuestionStats(qid, topic, attempts, wrong, bool(last), at)
+            for qid, topic, attempts, wrong, last, at in self.db.execute(
+                "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
+                " FROM question_stats WHERE profile = ? AND bank = ?",
+                (profile, bank),
+            )
+        }
+
+    def known_per_topic(self, profile: str, bank: str) -> dict[str, int]:
+        """Per topic, how many questions were answered right the last time they were asked."""
+        return dict(
+            self.db.execute(
+                "SELECT topic, SUM(last_correct) FROM question_stats"
+                " WHERE profile = ? AND bank = ? GROUP BY topic",
+                (profile, bank),
+            ).fetchall()
+        )
+
+    def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
+        """The most recent sessions with at least one answer, newest first."""
+        return [
+            SessionRecord(*row)
+            for row in self.db.execute(
+                "SELECT s.id, s.mode, s.seed, s.started, s.ended, SUM(st.attempts),"
+                " SUM(st.correct) FROM sessions s JOIN session_topics st ON st.session_id = s.id"
+                " WHERE s.profile = ? AND s.bank = ? GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
+                (profile, bank, limit),
+            )
+        ]
+
     def profiles(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT profile FROM sessions ORDER BY 1")]
 
@@ -328,6 +409,7 @@ class ProgressStore:
             removed = db.execute(f"DELETE FROM answers WHERE {where}", args).rowcount
             db.execute(f"DELETE FROM topic_stats WHERE {where}", args)
             db.execute(f"DELETE FROM session_topics WHERE {where}", args)
+            db.execute(f"DELETE FROM question_stats WHERE {where}", args)
             if topic is None:
                 db.execute("DELETE FROM sessions WHERE profile = ? AND bank = ?", (profile, bank))
         return int(removed)
@@ -366,8 +448,8 @@ def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> N
             for statement in MIGRATIONS[number].split(";"):
                 if statement.strip():
                     connection.execute(statement)
-            if number == 1:
-                _backfill_summaries(connection)
+            if number in _BACKFILLS:
+                _backfill(connection, _BACKFILLS[number])
             connection.execute(f"PRAGMA user_version = {number + 1}")
     except BaseException:
         connection.execute("ROLLBACK")
@@ -375,23 +457,20 @@ def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> N
     connection.execute("COMMIT")
 
 
-def _backfill_summaries(connection: sqlite3.Connection) -> None:
-    """Build the summaries of version 2 from the answers an earlier version recorded."""
+_BACKFILLS = {1: (_RECORD_TOPIC, _RECORD_SESSION_TOPIC), 2: (_RECORD_QUESTION,)}
+
+
+def _backfill(connection: sqlite3.Connection, statements: tuple[str, ...]) -> None:
+    """Build a new summary from the answers that earlier versions recorded."""
     rows = connection.execute(
-        "SELECT session_id, profile, bank, topic, correct, answered_at FROM answers"
-        " ORDER BY answered_at, id"
+        "SELECT session_id AS session, profile, bank, question_id AS qid, topic, correct,"
+        " answered_at AS at FROM answers ORDER BY answered_at, id"
     )
-    for session, profile, bank, topic, correct, at in rows.fetchall():
-        row = {
-            "session": session,
-            "profile": profile,
-            "bank": bank,
-            "topic": topic,
-            "correct": correct,
-            "at": at,
-        }
-        connection.execute(_RECORD_TOPIC, row)
-        connection.execute(_RECORD_SESSION_TOPIC, row)
+    columns = [d[0] for d in rows.description]
+    for values in rows.fetchall():
+        row = dict(zip(columns, values, strict=True))
+        for statement in statements:
+            connection.execute(statement, row)
 
 
 def _move_aside(path: Path, clock: Clock) -> Path:

@@ -132,6 +132,8 @@ def test_a_database_from_schema_version_1_is_migrated(tmp_path: Path) -> None:
     assert (alpha.attempts, alpha.correct, alpha.best_streak, alpha.trend) == (4, 3, 2, (0.75,))
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert len(store.history("ana", "Bank", "q2")) == 1
+    assert store.known_per_topic("ana", "Bank") == {"alpha": 3}
+    assert store.question_stats("ana", "Bank")["q2"].last_correct is False
     store.close()
 
 
@@ -235,3 +237,19 @@ def test_two_processes_recording_at_once_both_keep_every_answer(tmp_path: Path) 
         assert store.count_answers(name, "Bank") == 300
         assert sum(t.attempts for t in store.topic_summary(name, "Bank", ["t0", "t1", "t2"])) == 300
     store.close()
+
+
+def test_question_stats_follow_the_latest_answer(store: ProgressStore) -> None:
+    session = store.start_session("ana", "Bank", "practice", None)
+    store.record(session, question("q1"), "A", False, 1.0)
+    store.record(session, question("q2"), "B", True, 1.0)
+    store.record(session, question("q1"), "A", False, 1.0)
+    stats = store.question_stats("ana", "Bank")
+    assert (stats["q1"].attempts, stats["q1"].wrong, stats["q1"].last_correct) == (2, 2, False)
+    assert store.known_per_topic("ana", "Bank") == {"alpha": 1}
+    store.record(session, question("q1"), "B", True, 1.0)
+    assert store.question_stats("ana", "Bank")["q1"].last_correct is True
+    assert store.known_per_topic("ana", "Bank") == {"alpha": 2}
+    store.end_session(session)
+    [record] = store.sessions("ana", "Bank")
+    assert (record.answered, record.correct, record.mode) == (4, 2, "practice")

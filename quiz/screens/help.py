@@ -1,0 +1,52 @@
+"""Every key, on one page. Opened with ? or F1 from anywhere."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = """\
+Anywhere
+  ?  F1        this help
+  Ctrl+P       command palette: screens, actions, themes
+  Ctrl+Q       quit (every answer is already saved)
+
+Home
+  ↑ ↓          move between topics
+  Space        select or unselect a topic
+  a            select all topics, or none
+  Enter        start a practice session (selected topics, or all)
+  s            statistics
+
+Question
+  1-9          choice: pick;  multi: toggle
+  ↑ ↓ Enter    choice: move and pick
+  Space        multi: toggle;  card: show the answer
+  t f          true / false
+  Enter        submit the answer, then go on to the next question
+  Tab          cloze: next blank
+  1 2 3 4      card: grade Again / Hard / Good / Easy
+  Escape       end the session early (answers so far are kept)
+
+Summary
+  r            retry the missed questions
+  Enter Esc    back home
+  s            statistics
+
+Statistics
+  Escape       back
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(KEYS, id="help-keys", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,115 @@
+"""One question at a time: the prompt, the way to answer it, then the verdict."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label, ProgressBar, Static
+
+from quiz.session import StudySession
+from quiz.widgets.answers import AnswerGiven, answer_widget
+from quiz.widgets.feedback import Feedback
+
+TYPE_HINTS = {
+    "choice": "Pick one: its number, or arrows and Enter.",
+    "multi": "Pick every right one: numbers or Space toggle, Enter submits.",
+    "truefalse": "True or false: t / f, or 1 / 2.",
+    "short": "Type the answer and press Enter.",
+    "cloze": "Fill each blank (Tab moves between them) and press Enter.",
+    "card": "A flashcard: recall the answer, then Space.",
+}
+
+
+class QuestionScreen(Screen[None]):
+    """Asks the session's questions one by one; saving happens as each is answered."""
+
+    BINDINGS = [
+        Binding("enter", "next", "Next", priority=False),
+        Binding("escape", "end", "End session"),
+    ]
+
+    class Ended(Message):
+        """The session is over: every question answered, or the learner left early."""
+
+        def __init__(self, session: StudySession) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="question-bar"):
+            yield Label(id="question-topic", markup=False)
+            yield Label(id="question-count")
+            yield ProgressBar(total=self.session.total, show_eta=False, id="question-progress")
+        with VerticalScroll(id="question-body"):
+            yield Static(id="prompt", markup=False)
+            yield Label(id="question-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_question()
+
+    def show_question(self) -> None:
+        session = self.session
+        question = session.current
+        self.query_one("#question-topic", Label).update(session.bank.topic_name(question.topic))
+        self.query_one("#question-count", Label).update(
+            f"Question {session.index + 1} of {session.total}"
+        )
+        self.query_one("#question-progress", ProgressBar).update(progress=session.index)
+        self.query_one("#prompt", Static).update(question.display_prompt)
+        self.query_one("#question-hint", Label).update(TYPE_HINTS[question.type])
+        body = self.query_one("#question-body", VerticalScroll)
+        for old in self.query("#answer, #feedback"):
+            old.remove()
+        widget = answer_widget(question, session.choices(question))
+        body.mount(widget)
+        body.scroll_home(animate=False)
+        self.call_after_refresh(self._focus_answer)
+        session.show()
+        self.refresh_bindings()
+
+    def _focus_answer(self) -> None:
+        answer = self.query_one("#answer")
+        target = answer.query("Input").first() if answer.query("Input") else answer
+        target.focus()
+
+    @on(AnswerGiven)
+    def answered(self, event: AnswerGiven) -> None:
+        event.stop()
+        session = self.session
+        if session.answered_current:
+            return
+        result = session.answer(event.response)
+        self.query_one("#question-progress", ProgressBar).update(progress=session.index + 1)
+        self.query_one("#answer").remove()
+        feedback = Feedback(session.current, result)
+        self.query_one("#question-body", VerticalScroll).mount(feedback)
+        feedback.focus()
+        feedback.scroll_visible(animate=False)
+        if session.save_error:
+            self.notify(session.save_error, title="Not saved", severity="error", markup=False)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return self.session.answered_current
+        return True
+
+    def action_next(self) -> None:
+        if not self.session.answered_current:
+            return
+        if self.session.advance():
+            self.show_question()
+        else:
+            self.action_end()
+
+    def action_end(self) -> None:
+        self.post_message(self.Ended(self.session))

@@ -1,0 +1,70 @@
+"""Statistics: each topic's accuracy over its sessions, and the recent sessions."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Sparkline
+
+from quiz.bank import Bank
+from quiz.formatting import ago, percent
+from quiz.store import ProgressStore
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS = [Binding("escape,q", "close", "Back")]
+
+    def __init__(self, bank: Bank, store: ProgressStore, profile: str) -> None:
+        super().__init__()
+        self.bank = bank
+        self.store = store
+        self.profile = profile
+
+    def compose(self) -> ComposeResult:
+        history = self.store.session_topic_history(self.profile, self.bank.title)
+        summary = {
+            t.topic: t
+            for t in self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
+        }
+        with VerticalScroll(id="stats-body"):
+            yield Label(
+                f"Statistics · {self.bank.title} · {self.profile}", id="stats-title", markup=False
+            )
+            yield Label("Accuracy per session, oldest to newest", classes="stats-caption")
+            for topic, name in self.bank.topics.items():
+                points = [accuracy for _, accuracy in history.get(topic, [])]
+                with Horizontal(classes="stats-topic"):
+                    yield Label(name, classes="stats-name", markup=False)
+                    yield Sparkline(
+                        points or [0],
+                        summary_function=max,
+                        classes="stats-spark" + ("" if points else " empty"),
+                    )
+                    yield Label(
+                        f"{percent(summary[topic].accuracy):>4} of {summary[topic].attempts}",
+                        classes="stats-figure",
+                    )
+            yield Label("Recent sessions", classes="stats-caption")
+            yield DataTable(id="stats-sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#stats-sessions", DataTable)
+        table.add_columns("When", "Mode", "Seed", "Answers", "Right")
+        now = self.store.clock()
+        for record in self.store.sessions(self.profile, self.bank.title, limit=30):
+            table.add_row(
+                Text(ago(record.started, now)),
+                Text(record.mode),
+                Text("" if record.seed is None else str(record.seed)),
+                Text(str(record.answered), justify="right"),
+                Text(percent(record.correct / record.answered), justify="right"),
+            )
+        if not table.row_count:
+            table.add_row(Text("no sessions yet"), Text(""), Text(""), Text(""), Text(""))
+
+    def action_close(self) -> None:
+        self.dismiss()
