@@ -24,6 +24,7 @@ class Diff:
 
     given: tuple[tuple[str, bool], ...]  # (text, matches) runs of what was typed
     expected: tuple[tuple[str, bool], ...]  # (text, matches) runs of the accepted answer
+    label: str = ""  # which blank of a cloze, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +80,11 @@ def match_text(typed: str, accepted: Sequence[str]) -> tuple[bool, bool, Diff | 
         if best_distance is None or d < best_distance:
             best, best_distance = answer, d
     assert best_distance is not None
-    limit = allowed_typos(normalise(best))
+    wanted = normalise(best)
+    limit = allowed_typos(wanted)
     right = best_distance <= limit
-    close = bool(given) and best_distance <= max(limit, 1) + 2
+    # A near miss is worth showing letter by letter; a different word is not.
+    close = best_distance <= max(1, limit + 1) and best_distance < len(wanted) / 2
     return right, right, _diff(typed.strip(), best) if close else None
 
 
@@ -117,7 +120,11 @@ def grade(question: Question, response: Response) -> Grade:
             " / ".join(response),
             expected,
             typo=any(typo for _, typo, _ in results),
-            diffs=tuple(diff for right, typo, diff in results if diff and (typo or not right)),
+            diffs=tuple(
+                Diff(diff.given, diff.expected, f"blank ({n})")
+                for n, (right, typo, diff) in enumerate(results, 1)
+                if diff and (typo or not right)
+            ),
         )
     assert isinstance(response, str)
     if question.type == "short":

@@ -71,3 +71,14 @@ def write_bank(tmp_path: Path) -> Callable[[str], Path]:
 @pytest.fixture
 def small_bank_path(write_bank: Callable[[str], Path]) -> Path:
     return write_bank(SMALL_BANK, "small.yaml")
+
+
+class Clock:
+    """A fixed clock that moves one second each time it is read."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        self.now += 1
+        return self.now

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["quiz.bank", "quiz.loader", "quiz.bankcache", "quiz.paths", "quiz.store", "quiz.report"]
+CORE = [
+    "quiz.bank", "quiz.loader", "quiz.bankcache", "quiz.paths", "quiz.store", "quiz.report",
+    "quiz.grading", "quiz.session", "quiz.formatting", "quiz.cli",
+]  # fmt: skip
 
 
 def test_core_does_not_import_textual() -> None:

@@ -14,14 +14,7 @@ import pytest
 from quiz.bank import Question
 from quiz.store import DB_NAME, MIGRATIONS, ProgressStore, StoreError
 
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        self.now += 1
-        return self.now
+from .conftest import Clock
 
 
 def question(qid: str = "q1", topic: str = "alpha", prompt: str = "Pick B") -> Question:

@@ -29,6 +29,7 @@ Question
   Enter        submit the answer, then go on to the next question
   Tab          cloze: next blank
   1 2 3 4      card: grade Again / Hard / Good / Easy
+  PgUp PgDn    scroll a long question
   Escape       end the session early (answers so far are kept)
 
 Summary

@@ -54,8 +54,7 @@ class HomeScreen(Screen[None]):
         table: DataTable[Text | str] = DataTable(id="topics", cursor_type="row", zebra_stripes=True)
         yield table
         yield Label(
-            "Space selects topics · Enter starts a practice session (all topics when "
-            "none is selected)",
+            "Space: select topics · Enter: practise them (all when none is selected)",
             id="home-hint",
         )
         yield Footer()

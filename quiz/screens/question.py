@@ -30,6 +30,8 @@ class QuestionScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "next", "Next", priority=False),
         Binding("escape", "end", "End session"),
+        Binding("pageup", "scroll_body(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_body(1)", "Scroll down", show=False),
     ]
 
     class Ended(Message):
@@ -48,7 +50,8 @@ class QuestionScreen(Screen[None]):
             yield Label(id="question-topic", markup=False)
             yield Label(id="question-count")
             yield ProgressBar(total=self.session.total, show_eta=False, id="question-progress")
-        with VerticalScroll(id="question-body"):
+        # The body never takes focus, so a click cannot pull the keys away from the answer.
+        with VerticalScroll(id="question-body", can_focus=False):
             yield Static(id="prompt", markup=False)
             yield Label(id="question-hint")
         yield Footer()
@@ -110,6 +113,10 @@ class QuestionScreen(Screen[None]):
             self.show_question()
         else:
             self.action_end()
+
+    def action_scroll_body(self, direction: int) -> None:
+        body = self.query_one("#question-body", VerticalScroll)
+        (body.scroll_page_down if direction > 0 else body.scroll_page_up)(animate=False)
 
     def action_end(self) -> None:
         self.post_message(self.Ended(self.session))

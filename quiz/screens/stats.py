@@ -7,11 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline
+from textual.widgets import DataTable, Footer, Label
 
 from quiz.bank import Bank
-from quiz.formatting import ago, percent
+from quiz.formatting import ago, percent, sparkline
 from quiz.store import ProgressStore
+
+SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
 
 
 class StatsScreen(Screen[None]):
@@ -33,16 +35,15 @@ class StatsScreen(Screen[None]):
             yield Label(
                 f"Statistics · {self.bank.title} · {self.profile}", id="stats-title", markup=False
             )
-            yield Label("Accuracy per session, oldest to newest", classes="stats-caption")
+            yield Label(
+                f"Accuracy per session (▁ 0% … █ 100%), the last {SESSIONS_SHOWN}, newest right",
+                classes="stats-caption",
+            )
             for topic, name in self.bank.topics.items():
                 points = [accuracy for _, accuracy in history.get(topic, [])]
                 with Horizontal(classes="stats-topic"):
                     yield Label(name, classes="stats-name", markup=False)
-                    yield Sparkline(
-                        points or [0],
-                        summary_function=max,
-                        classes="stats-spark" + ("" if points else " empty"),
-                    )
+                    yield Label(sparkline(points[-SESSIONS_SHOWN:]), classes="stats-spark")
                     yield Label(
                         f"{percent(summary[topic].accuracy):>4} of {summary[topic].attempts}",
                         classes="stats-figure",

@@ -15,7 +15,9 @@ def _runs(runs: tuple[tuple[str, bool], ...]) -> list[str | tuple[str, str]]:
 
 
 def _diff_lines(diff: Diff) -> list[str | tuple[str, str]]:
+    heading = [(f"In {diff.label}:\n", "dim")] if diff.label else []
     return [
+        *heading,
         ("You wrote    ", "dim"), *_runs(diff.given), "\n",
         ("Expected     ", "dim"), *_runs(diff.expected), "\n",
     ]  # fmt: skip

@@ -1,0 +1,307 @@
+"""Pilot tests of every flow of the app, on a small bank with a fixed seed and clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.binding import Binding
+from textual.widgets import DataTable, OptionList, Static
+
+from quiz.app import QuizApp
+from quiz.bank import Question
+from quiz.loader import load_bank
+from quiz.screens.help import HelpScreen
+from quiz.screens.home import HomeScreen
+from quiz.screens.question import QuestionScreen
+from quiz.screens.stats import StatsScreen
+from quiz.screens.summary import SummaryScreen
+from quiz.store import ProgressStore
+
+from .conftest import Clock
+
+MakeApp = Callable[..., QuizApp]
+
+
+@pytest.fixture
+def make_app(small_bank_path: Path, tmp_path: Path) -> MakeApp:
+    def make(bank_path: Path = small_bank_path, **options: object) -> QuizApp:
+        store = ProgressStore.open(tmp_path / "data", clock=Clock())
+        options.setdefault("seed", 7)
+        return QuizApp(load_bank(bank_path), store, "ana", **options)  # type: ignore[arg-type]
+
+    return make
+
+
+def answers(app: QuizApp) -> int:
+    return app.store.count_answers("ana", app.bank.title)
+
+
+async def start_with(app: QuizApp, pilot, qid: str) -> Question:  # type: ignore[no-untyped-def]
+    question = app.bank.by_id()[qid]
+    app.begin([question], seed=1)
+    await pilot.pause()
+    assert isinstance(app.screen, QuestionScreen)
+    return question
+
+
+def feedback(app: QuizApp) -> Static:
+    return app.screen.query_one("#feedback", Static)
+
+
+def keys_for(app: QuizApp, question: Question, right: bool) -> list[str]:
+    """The keys a learner presses to answer `question` rightly or wrongly."""
+    assert isinstance(app.screen, QuestionScreen)
+    shown = app.screen.session.choices(question)
+    if question.type == "choice":
+        wanted = (
+            question.answers[0] if right else next(c for c in shown if c != question.answers[0])
+        )
+        return [str(shown.index(wanted) + 1)]
+    if question.type == "multi":
+        picks = question.answers if right else question.answers[:1]
+        return [str(shown.index(c) + 1) for c in picks] + ["enter"]
+    if question.type == "truefalse":
+        return [
+            question.answers[0][0] if right else ("t" if question.answers[0] == "false" else "f")
+        ]
+    if question.type == "short":
+        return [*("attenshun" if not right else "Attention!"), "enter"]
+    if question.type == "cloze":
+        return [*("big" if right else "small"), "tab", *"models", "enter"]
+    return ["space", "3" if right else "1"]
+
+
+@pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
+@pytest.mark.parametrize("qid", ["a-choice", "a-multi", "a-tf", "b-short", "b-cloze", "b-card"])
+async def test_each_type_answered_right_and_wrong(make_app: MakeApp, qid: str, right: bool) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        question = await start_with(app, pilot, qid)
+        await pilot.press(*keys_for(app, question, right))
+        await pilot.pause()
+        verdict = feedback(app)
+        text = str(verdict.render())
+        assert verdict.has_class("right" if right else "wrong")
+        assert ("✓" in text) == right and ("✗" in text) != right
+        if question.type != "card":
+            assert question.answer_text in text
+        assert question.explanation in text
+        assert answers(app) == 1  # saved at once, before moving on
+        [attempt] = app.store.history("ana", app.bank.title, qid)
+        assert attempt.correct == right
+
+
+async def test_feedback_shows_explanation_ref_and_a_close_miss(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_with(app, pilot, "a-choice")
+        await pilot.press(
+            "1"
+            if app.screen.session.choices(app.bank.by_id()["a-choice"])[0]  # type: ignore[attr-defined]
+            == "B"
+            else "2"
+        )
+        await pilot.pause()
+        text = str(feedback(app).render())
+        assert "B is right." in text and "Source: Section one" in text
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_with(app, pilot, "b-short")
+        await pilot.press(*"self-atention", "enter")
+        await pilot.pause()
+        text = str(feedback(app).render())
+        assert "accepted with a small typo" in text
+        assert "You wrote" in text and "Expected" in text
+
+
+async def test_a_full_session_from_home_to_summary_and_retry(make_app: MakeApp) -> None:
+    app = make_app(count=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        assert screen.session.total == 6
+        wrong = {"a-tf", "b-card"}
+        for _ in range(6):
+            question = screen.session.current
+            await pilot.press(*keys_for(app, question, question.id not in wrong))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        score = str(app.screen.query_one("#score").render())
+        assert "4 of 6 right" in score
+        missed = " ".join(str(w.render()) for w in app.screen.query(".missed"))
+        assert "The sky is green." in missed and "False" in missed
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert {q.id for q in app.screen.session.questions} == wrong
+        assert answers(app) == 6
+
+
+async def test_selected_topics_only(make_app: MakeApp) -> None:
+    app = make_app(count=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "space")  # select the second topic, beta
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert {q.topic for q in app.screen.session.questions} == {"beta"}
+
+
+async def test_escape_mid_session_keeps_every_answer(make_app: MakeApp) -> None:
+    app = make_app(count=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        session = app.screen.session  # type: ignore[attr-defined]
+        await pilot.press(*keys_for(app, session.current, True))
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "1 of 1 right" in str(app.screen.query_one("#score").render())
+        assert "5 not reached" in str(app.screen.query_one("#score").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert answers(app) == 1
+    [record] = app.store.sessions("ana", app.bank.title)
+    assert record.ended is not None
+
+
+async def test_escape_before_any_answer_goes_home(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_quitting_mid_session_keeps_answers_and_a_relaunch_shows_them(
+    make_app: MakeApp,
+) -> None:
+    app = make_app(count=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(2):
+            session = app.screen.session  # type: ignore[attr-defined]
+            await pilot.press(*keys_for(app, session.current, True), "enter")
+            await pilot.pause()
+        await pilot.press("ctrl+q")
+    app.store.close()
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        table = again.screen.query_one("#topics", DataTable)
+        tries = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+        assert sum(map(int, tries)) == 2
+        assert "2 answers" in str(again.screen.query_one("#home-summary").render())
+
+
+async def test_stats_help_and_palette_commands(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Practice all topics", "Statistics", "Keys", "Home"} <= set(titles)
+        assert any("theme" in t.lower() for t in titles)
+
+
+async def test_every_binding_has_a_description(make_app: MakeApp) -> None:
+    app = make_app(count=None)
+    checked = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(6):  # every kind of answer widget is on screen once
+            nodes = [app, *app.screen.walk_children(with_self=True)]
+            for node in nodes:
+                ours = [k for k in type(node).__mro__ if k.__module__.startswith("quiz.")]
+                for cls in ours:
+                    for binding in cls.__dict__.get("BINDINGS", []):
+                        assert isinstance(binding, Binding) and binding.description, (cls, binding)
+                        checked += 1
+            question = app.screen.session.current  # type: ignore[attr-defined]
+            await pilot.press(*keys_for(app, question, True), "enter")
+            await pilot.pause()
+    assert checked > 20
+
+
+async def test_bank_text_is_never_markup(write_bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_bank("""\
+        title: "[bold]Title[/] [@click=app.quit]x[/]"
+        topics:
+          t: "[red]Topic[/red]"
+        questions:
+          - id: q
+            topic: t
+            type: choice
+            prompt: "[bold]Prompt[/] and [@click=app.quit]click[/]"
+            choices: ["[b]one[/b]", "[/]"]
+            answer: "[/]"
+            explanation: "[i]why[/i]"
+    """)
+    store = ProgressStore.open(tmp_path / "d", clock=Clock())
+    app = QuizApp(load_bank(path), store, "[u]ana[/u]", seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = app.screen
+        assert "[bold]Title[/] [@click=app.quit]x[/]" in str(home.query_one("#bank-title").render())
+        assert "[u]ana[/u]" in str(home.query_one("#profile").render())
+        table = home.query_one("#topics", DataTable)
+        assert str(table.get_row_at(0)[1]) == "[red]Topic[/red]"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert "[bold]Prompt[/] and [@click=app.quit]click[/]" in str(
+            screen.query_one("#prompt").render()
+        )
+        options = screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(2)]
+        assert any("[b]one[/b]" in p for p in prompts) and any("[/]" in p for p in prompts)
+        await pilot.click("#prompt")  # a click on the prompt's text must not quit
+        await pilot.press(str(screen.session.choices(screen.session.current).index("[/]") + 1))  # type: ignore[attr-defined]
+        await pilot.pause()
+        text = str(feedback(app).render())
+        assert "[/]" in text and "[i]why[/i]" in text
+        assert app.is_running
+
+
+async def test_an_unsaved_session_says_so(small_bank_path: Path) -> None:
+    store = ProgressStore.in_memory(clock=Clock())
+    app = QuizApp(
+        load_bank(small_bank_path),
+        store,
+        "ana",
+        warning="Progress will not be saved: cannot create the data folder /x",
+    )
+    async with app.run_test(size=(80, 24)):
+        assert "Progress will not be saved" in str(app.screen.query_one("#save-warning").render())
+
+
+async def test_tiny_terminals_do_not_crash(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(20, 6)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1", "enter", "escape")
+        await pilot.pause()
+        await pilot.resize_terminal(10, 3)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running

@@ -1,0 +1,116 @@
+"""End to end, in a real terminal: the installed `quiz` driven through tmux at 80x24."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from quiz.screens.question import TYPE_HINTS
+
+QUIZ = shutil.which("quiz")
+TMUX = shutil.which("tmux")
+if os.environ.get("CI") and not (QUIZ and TMUX):
+    raise RuntimeError("CI must run the end-to-end test: install quiz and tmux first")
+pytestmark = pytest.mark.skipif(not (QUIZ and TMUX), reason="needs tmux and an installed quiz")
+
+# Keys that answer each kind of question (rightly or not: the test is about the flow).
+ANSWER_KEYS = {
+    "choice": ["1"],
+    "multi": ["1", "Enter"],
+    "truefalse": ["t"],
+    "short": ["-l", "an answer", ";", "Enter"],
+    "cloze": ["-l", "word", ";", "Enter"],
+    "card": ["Space", "3"],
+}
+
+
+class Terminal:
+    """One tmux server of its own, with one 80x24 window."""
+
+    def __init__(self) -> None:
+        self.socket = f"quiz-test-{uuid.uuid4().hex[:8]}"
+
+    def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+        assert TMUX
+        return subprocess.run(
+            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, timeout=30
+        )
+
+    def start(self, command: str) -> None:
+        self.tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "quiz", command)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "quiz").stdout
+
+    def send(self, *keys: str) -> None:
+        literal: list[str] = []
+        for key in keys:  # "-l", "text", ";" sends text literally
+            if key == "-l":
+                literal = ["-l"]
+            elif key == ";":
+                literal = []
+            else:
+                self.tmux("send-keys", "-t", "quiz", *literal, key)
+
+    def wait_for(self, *texts: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if any(t in screen for t in texts):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"none of {texts} appeared; the screen shows:\n{self.screen()}")
+
+    def wait_until_closed(self, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while self.tmux("has-session", "-t", "quiz").returncode == 0:
+            assert time.monotonic() < deadline, self.screen()
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal() -> Terminal:
+    term = Terminal()
+    yield term
+    term.kill()
+
+
+def test_study_quit_relaunch_and_see_the_scores(terminal: Terminal, tmp_path: Path) -> None:
+    assert QUIZ
+    env = (
+        f"QUIZ_DATA_DIR={shlex.quote(str(tmp_path / 'data'))} "
+        f"QUIZ_CACHE_DIR={shlex.quote(str(tmp_path / 'cache'))}"
+    )
+    command = f"env {env} {shlex.quote(QUIZ)} --seed 5 --count 3 --profile ana"
+    terminal.start(command)
+    home = terminal.wait_for("Profile: ana")
+    assert "Generative AI vs. LLMs" in home and "0 answers" not in home
+    terminal.send("Enter")
+    for number in range(1, 4):
+        screen = terminal.wait_for(f"Question {number} of 3")
+        kind = next(k for k, hint in TYPE_HINTS.items() if hint[:30] in screen)
+        terminal.send(*ANSWER_KEYS[kind])
+        feedback = terminal.wait_for("Enter: next")
+        assert "✓" in feedback or "✗" in feedback
+        terminal.send("Enter")
+    summary = terminal.wait_for("Score:")
+    assert "of 3 right" in summary
+    terminal.send("C-q")
+    terminal.wait_until_closed()
+
+    terminal.start(command)
+    home = terminal.wait_for("3 answers")  # the scores of the first run, read back
+    assert "Profile: ana" in home
+    assert "just now" in home
+    terminal.send("C-q")
+    terminal.wait_until_closed()
