@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from quiz.bank import Bank, Question
-from quiz.screens.help import HelpScreen
 from quiz.screens.home import HomeScreen
-from quiz.screens.question import QuestionScreen
-from quiz.screens.stats import StatsScreen
-from quiz.screens.summary import SummaryScreen
 from quiz.session import DEFAULT_COUNT, StudySession, practice_questions
 from quiz.store import ProgressStore
+
+if TYPE_CHECKING:
+    from quiz.screens.question import QuestionScreen
+    from quiz.screens.summary import SummaryScreen
+
+# Only the home screen is imported at start-up; the others load when first opened, which
+# keeps the time to the first paint close to that of an empty Textual app.
 
 
 class QuizApp(App[None]):
@@ -76,28 +79,29 @@ class QuizApp(App[None]):
             rng=random.Random(seed),
         )
         self.active = session
+        from quiz.screens.question import QuestionScreen
+
         self.push_screen(QuestionScreen(session))
 
     def start_practice(self, topics: Iterable[str] = ()) -> None:
         seed = self._session_seed()
         self.begin(practice_questions(self.bank, topics, random.Random(seed), self.count), seed)
 
-    @on(HomeScreen.StartRequested)
-    def _start_requested(self, event: HomeScreen.StartRequested) -> None:
+    def on_home_screen_start_requested(self, event: HomeScreen.StartRequested) -> None:
         self.start_practice(event.topics)
 
-    @on(QuestionScreen.Ended)
-    def _session_ended(self, event: QuestionScreen.Ended) -> None:
+    def on_question_screen_ended(self, event: QuestionScreen.Ended) -> None:
         session = event.session
         session.end()
         self.active = None
         if session.results:
+            from quiz.screens.summary import SummaryScreen
+
             self.switch_screen(SummaryScreen(session))
         else:
             self.pop_screen()
 
-    @on(SummaryScreen.RetryRequested)
-    def _retry(self, event: SummaryScreen.RetryRequested) -> None:
+    def on_summary_screen_retry_requested(self, event: SummaryScreen.RetryRequested) -> None:
         seed = self._session_seed()
         questions = list(event.questions)
         random.Random(seed).shuffle(questions)
@@ -107,10 +111,14 @@ class QuizApp(App[None]):
     # --- screens and commands -------------------------------------------------------------
 
     def action_show_stats(self) -> None:
+        from quiz.screens.stats import StatsScreen
+
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(self.bank, self.store, self.profile))
 
     def action_help(self) -> None:
+        from quiz.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Literal
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 QuestionType = Literal["choice", "multi", "truefalse", "short", "cloze", "card"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
@@ -98,6 +103,49 @@ class Bank:
         for q in self.questions:
             counts[q.topic] += 1
         return counts
+
+
+@dataclass(frozen=True, slots=True)
+class BankError:
+    """One problem in a bank file, with where it is."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class BankErrors(Exception):
+    """A bank file that cannot be used, with every problem found in it, sorted by position."""
+
+    def __init__(self, errors: Iterable[BankError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.line, e.column))
+        super().__init__("\n".join(map(str, self.errors)))
+
+
+def read_bank_bytes(path: Path) -> bytes:
+    """The raw bytes of a bank file, refusing files too large to be a bank."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        message = f"file is {size / 2**20:.0f} MiB; a bank may be at most {limit} MiB"
+        raise BankErrors([BankError(str(path), 1, 1, message)])
+    return path.read_bytes()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building a large bank makes many objects and no cycles: the collector only slows it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_blanks(prompt: str) -> tuple[tuple[str, ...], ...]:

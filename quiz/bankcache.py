@@ -17,8 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from quiz.bank import Bank, Question
-from quiz.loader import parse_bank, paused_gc, read_bank_bytes
+from quiz.bank import Bank, Question, paused_gc, read_bank_bytes
 
 FORMAT = "quiz-bank-cache/1"
 
@@ -27,16 +26,22 @@ def load_bank_cached(path: Path, cache_dir: Path | None) -> Bank:
     """Load the bank at `path`, from the cache when its content has not changed."""
     data = read_bank_bytes(path)
     if cache_dir is None:
-        return parse_bank(path, data)
+        return _parse(path, data)
     identity = str(path.resolve())
     content = hashlib.sha256(data).hexdigest()
     cache_file = cache_dir / f"{hashlib.sha256(identity.encode()).hexdigest()[:32]}.json"
     header = {"format": FORMAT, "path": identity, "content": content}
     bank = _read(cache_file, header, path)
     if bank is None:
-        bank = parse_bank(path, data)
+        bank = _parse(path, data)
         _write(cache_file, header, bank)
     return bank
+
+
+def _parse(path: Path, data: bytes) -> Bank:
+    from quiz.loader import parse_bank  # YAML is imported only when a bank must be parsed
+
+    return parse_bank(path, data)
 
 
 def _read(cache_file: Path, header: dict[str, str], path: Path) -> Bank | None:

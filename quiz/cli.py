@@ -8,11 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from quiz import __version__
-from quiz.bank import Bank, shipped_bank_path
+from quiz.bank import Bank, BankErrors, shipped_bank_path
 from quiz.bankcache import load_bank_cached
-from quiz.loader import BankErrors, load_bank
 from quiz.paths import cache_dir, data_dir, default_profile
-from quiz.report import stats_csv, stats_json, stats_table
 from quiz.session import DEFAULT_COUNT
 from quiz.store import ProgressStore, StoreError
 
@@ -52,6 +50,8 @@ def validate(argv: Sequence[str]) -> int:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="bank files to check")
     args = parser.parse_args(argv)
+    from quiz.loader import load_bank
+
     status = 0
     for raw in args.paths:
         try:
@@ -115,6 +115,8 @@ def stats(argv: Sequence[str]) -> int:
         rows = store.topic_summary(profile, bank.title, bank.topics)
     finally:
         store.close()
+    from quiz.report import stats_csv, stats_json, stats_table
+
     render = stats_json if args.json else stats_csv if args.csv else stats_table
     sys.stdout.write(render(bank, profile, rows))
     return 0

@@ -9,19 +9,25 @@ every problem is reported as `PATH:LINE:COLUMN: message`.
 from __future__ import annotations
 
 import difflib
-import gc
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quiz.bank import QUESTION_TYPES, Bank, Question, QuestionType, parse_blanks
+from quiz.bank import (
+    QUESTION_TYPES,
+    Bank,
+    BankError,
+    BankErrors,
+    Question,
+    QuestionType,
+    parse_blanks,
+    paused_gc,
+    read_bank_bytes,
+)
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
 MAX_NESTING = 500  # PyYAML's C composer recurses per level and overflows its stack near 100k
 MIN_CHOICES, MAX_CHOICES = 2, 9
@@ -61,60 +67,9 @@ def safe_text(text: str) -> str:
     return text.translate(_UNSAFE)
 
 
-@dataclass(frozen=True, slots=True)
-class BankError:
-    """One problem in a bank file, with where it is."""
-
-    path: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
-
-
-class BankErrors(Exception):
-    """A bank file that cannot be used, with every problem found in it, sorted by position."""
-
-    def __init__(self, errors: Iterable[BankError]) -> None:
-        self.errors = sorted(errors, key=lambda e: (e.line, e.column))
-        super().__init__("\n".join(map(str, self.errors)))
-
-
-def read_bank_bytes(path: Path) -> bytes:
-    """The raw bytes of a bank file, refusing files too large to be a bank."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise BankErrors(
-            [
-                _at(
-                    path,
-                    1,
-                    1,
-                    f"file is {size / 2**20:.0f} MiB; a bank may be at most "
-                    f"{MAX_FILE_BYTES // 2**20} MiB",
-                )
-            ]
-        )
-    return path.read_bytes()
-
-
 def load_bank(path: Path) -> Bank:
     """Load and validate the bank at `path`; raise `BankErrors` listing every problem."""
     return parse_bank(path, read_bank_bytes(path))
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Building a large bank makes many objects and no cycles: the collector only slows it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def parse_bank(path: Path, data: bytes) -> Bank:

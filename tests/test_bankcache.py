@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import quiz.bankcache
+import quiz.loader
 from quiz.bankcache import load_bank_cached
 from quiz.loader import BankErrors
 
@@ -21,13 +21,13 @@ def cache_files(folder: Path) -> list[Path]:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every real parse, to tell a cache hit from a miss."""
     seen: list[Path] = []
-    real = quiz.bankcache.parse_bank
+    real = quiz.loader.parse_bank
 
     def counting(path: Path, data: bytes):  # type: ignore[no-untyped-def]
         seen.append(path)
         return real(path, data)
 
-    monkeypatch.setattr(quiz.bankcache, "parse_bank", counting)
+    monkeypatch.setattr(quiz.loader, "parse_bank", counting)
     return seen
 
 

@@ -231,9 +231,9 @@ def test_hostile_files_get_one_located_error_quickly(tmp_path: Path, case: str) 
 def test_file_too_large_is_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import quiz.loader
+    import quiz.bank
 
-    monkeypatch.setattr(quiz.loader, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(quiz.bank, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.yaml"
     path.write_bytes(b"title: x\n" * 50)
     [error] = errors_of(path)

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from quiz.bank import Bank
 from quiz.formatting import ago, bar, percent, sparkline
 from quiz.store import ProgressStore, TopicStats
+from quiz.widgets.topic_table import TopicTable
 
-# Every column but the topic, each with its padding of one cell a side, and the scrollbar.
-FIXED_COLUMNS = (1 + 2) + (10 + 2) + (5 + 2) + (5 + 2) + (9 + 2) + (5 + 2) + 2 + 2
+
+def _line(cells: tuple[str, ...], topic_width: int) -> str:
+    """One row of the topics table, in fixed columns (bank text stays plain text)."""
+    mark, topic, mastery, right, tries, studied, trend = cells
+    if len(topic) > topic_width:
+        topic = topic[: topic_width - 1] + "…"
+    return (
+        f" {mark}  {topic:<{topic_width}}  {mastery:<10}  {right:>5}  {tries:>5}  "
+        f"{studied:<9}  {trend}"
+    )
+
+
+# Every column but the topic, with the gaps between them and room for a scrollbar.
+FIXED_COLUMNS = len(_line(("", "", "", "", "", "", "·····"), 0)) + 2
 
 
 class HomeScreen(Screen[None]):
@@ -43,91 +56,96 @@ class HomeScreen(Screen[None]):
         self.warning = warning
         self.selected: set[str] = set()
         self.rows: list[TopicStats] = []
+        self.known: dict[str, int] = {}
+        self.stale = False  # True once the screen has been shown: resuming reloads the scores
 
     def compose(self) -> ComposeResult:
+        self.load()
         with Horizontal(id="home-bar"):
             yield Label(self.bank.title, id="bank-title", markup=False)
             yield Label(f"Profile: {self.profile}", id="profile", markup=False)
         if self.warning:
             yield Static(f"⚠ {self.warning}", id="save-warning", markup=False)
-        yield Static(id="home-summary", markup=False)
-        table: DataTable[Text | str] = DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Static(self.summary_text(), id="home-summary", markup=False)
+        header, rows = self.table_lines()
+        yield Static(header, id="topics-header")
+        with VerticalScroll(id="topics-scroll", can_focus=False):
+            yield TopicTable(rows, id="topics")
         yield Label(
             "Space: select topics · Enter: practise them (all when none is selected)",
             id="home-hint",
         )
-        yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_topics()
+        self.query_one(TopicTable).focus()
+        # The key bar is chrome: it comes a frame after the topics, not before them.
+        self.call_after_refresh(self.mount, Footer())
 
     def on_screen_resume(self) -> None:
-        self.refresh_topics()
+        if self.stale:  # back from a session or the statistics: show the new scores
+            self.load()
+            self.query_one("#home-summary", Static).update(self.summary_text())
+            self.fill_table()
+        self.stale = True
 
     def on_resize(self) -> None:
         self.fill_table()
 
-    def refresh_topics(self) -> None:
+    def load(self) -> None:
         self.rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
         self.known = self.store.known_per_topic(self.profile, self.bank.title)
-        self.fill_table()
-        total = sum(r.attempts for r in self.rows)
-        right = sum(r.correct for r in self.rows)
+
+    def summary_text(self) -> str:
         questions = len(self.bank.questions)
-        known = sum(self.known.values())
-        summary = (
-            f"{questions} questions · {len(self.bank.topics)} topics · {known} of {questions} known"
+        text = (
+            f"{questions} questions · {len(self.bank.topics)} topics · "
+            f"{sum(self.known.values())} of {questions} known"
         )
+        total = sum(r.attempts for r in self.rows)
         if total:
-            summary += f" · {total} answers, {percent(right / total)} right"
-        self.query_one("#home-summary", Static).update(summary)
+            text += (
+                f" · {total} answers, {percent(sum(r.correct for r in self.rows) / total)} right"
+            )
+        return text
 
     def fill_table(self) -> None:
-        table = self.query_one("#topics", DataTable)
-        cursor = table.cursor_row
-        table.clear(columns=True)
-        width = max(12, min(40, self.size.width - FIXED_COLUMNS))
-        table.add_column("", width=1, key="mark")
-        table.add_column("Topic", width=width, key="topic")
-        table.add_column("Mastery", width=10)
-        table.add_column("Right", width=5)
-        table.add_column("Tries", width=5)
-        table.add_column("Studied", width=9)
-        table.add_column("Trend", width=5)
+        header, rows = self.table_lines()
+        self.query_one("#topics-header", Static).update(header)
+        self.query_one(TopicTable).set_rows(rows)
+
+    def table_lines(self) -> tuple[Content, list[Content]]:
+        """The header and one line per topic, fitted to the terminal's width."""
+        width = max(12, min(40, self.app.size.width - FIXED_COLUMNS))
+        header = (" ", "Topic", "Mastery", "Right", "Tries", "Studied", "Trend")
         sizes = self.bank.count_by_topic()
         now = self.store.clock()
+        lines = []
         for row in self.rows:
             mastery = self.known.get(row.topic, 0) / max(1, sizes.get(row.topic, 0))
-            name = Text(self.bank.topic_name(row.topic), no_wrap=True, overflow="ellipsis")
-            table.add_row(
-                Text("●" if row.topic in self.selected else "○"),
-                name,
-                Text(bar(mastery, 10)),
-                Text(percent(row.accuracy), justify="right"),
-                Text(str(row.attempts), justify="right"),
-                Text(ago(row.last_studied, now)),
-                Text(sparkline(row.trend)),
-                key=row.topic,
+            cells = (
+                "●" if row.topic in self.selected else "○",
+                self.bank.topic_name(row.topic),
+                bar(mastery, 10),
+                percent(row.accuracy),
+                str(row.attempts),
+                ago(row.last_studied, now),
+                sparkline(row.trend),
             )
-        if self.rows:
-            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+            lines.append(Content(_line(cells, width)))
+        return Content(_line(header, width)), lines
 
     def _current_topic(self) -> str | None:
-        table = self.query_one("#topics", DataTable)
         if not self.rows:
             return None
-        return self.rows[table.cursor_row].topic
+        return self.rows[self.query_one(TopicTable).cursor].topic
 
     def action_toggle_topic(self) -> None:
         topic = self._current_topic()
         if topic is None:
             return
         self.selected ^= {topic}
-        table = self.query_one("#topics", DataTable)
-        table.update_cell(topic, "mark", Text("●" if topic in self.selected else "○"))
-        if table.cursor_row < len(self.rows) - 1:
-            table.move_cursor(row=table.cursor_row + 1)
+        self.fill_table()
+        self.query_one(TopicTable).action_move(1)
 
     def action_toggle_all(self) -> None:
         self.selected = set() if self.selected else set(self.bank.topics)
