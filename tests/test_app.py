@@ -19,6 +19,7 @@ from quiz.screens.question import QuestionScreen
 from quiz.screens.stats import StatsScreen
 from quiz.screens.summary import SummaryScreen
 from quiz.store import ProgressStore
+from quiz.widgets.keybar import KeyBar
 from quiz.widgets.topic_table import TopicTable
 
 from .conftest import Clock
@@ -204,6 +205,23 @@ async def test_quitting_mid_session_keeps_answers_and_a_relaunch_shows_them(
         tries = [int(re.split(r"\s{2,}", row.strip())[4]) for row in rows]  # the Tries column
         assert sum(tries) == 2, rows
         assert "2 answers" in str(again.screen.query_one("#home-summary").render())
+
+
+async def test_the_key_bar_shows_the_keys_of_each_screen(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+
+        def shown() -> str:
+            bar = app.screen.query_one(KeyBar)
+            return " ".join(str(key.render()) for key in bar.children)
+
+        assert "Start" in shown() and "Select topic" in shown() and "Help" in shown()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert "End session" in shown()
 
 
 async def test_stats_help_and_palette_commands(make_app: MakeApp) -> None:

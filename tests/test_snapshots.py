@@ -34,8 +34,15 @@ def app(small_bank_path: Path, tmp_path: Path) -> QuizApp:
     return quiz
 
 
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let the key bar, which comes a frame after the first paint, arrive."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
 def test_home(snap_compare, app: QuizApp) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app, terminal_size=SIZE)
+    assert snap_compare(app, run_before=settle, terminal_size=SIZE)
 
 
 def test_question(snap_compare, app: QuizApp) -> None:  # type: ignore[no-untyped-def]

@@ -8,11 +8,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from quiz.bank import Bank
 from quiz.formatting import ago, bar, percent, sparkline
 from quiz.store import ProgressStore, TopicStats
+from quiz.widgets.keybar import KeyBar
 from quiz.widgets.topic_table import TopicTable
 
 
@@ -79,7 +80,11 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(TopicTable).focus()
         # The key bar is chrome: it comes a frame after the topics, not before them.
-        self.call_after_refresh(self.mount, Footer())
+        self.call_after_refresh(self._add_key_bar)
+
+    async def _add_key_bar(self) -> None:
+        await self.mount(KeyBar())
+        self.refresh_bindings()  # a key bar fills itself when the keys are announced
 
     def on_screen_resume(self) -> None:
         if self.stale:  # back from a session or the statistics: show the new scores

@@ -8,11 +8,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.widgets import Label, ProgressBar, Static
 
 from quiz.session import StudySession
 from quiz.widgets.answers import AnswerGiven, answer_widget
 from quiz.widgets.feedback import Feedback
+from quiz.widgets.keybar import KeyBar
 
 TYPE_HINTS = {
     "choice": "Pick one: its number, or arrows and Enter.",
@@ -54,12 +55,15 @@ class QuestionScreen(Screen[None]):
         with VerticalScroll(id="question-body", can_focus=False):
             yield Static(id="prompt", markup=False)
             yield Label(id="question-hint")
-        yield Footer()
+            # Always here and hidden until an answer: showing it then changes no widget tree,
+            # so the verdict reaches the screen in the very next frame.
+            yield Feedback()
+        yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.show_question()
+    async def on_mount(self) -> None:
+        await self.show_question()
 
-    def show_question(self) -> None:
+    async def show_question(self) -> None:
         session = self.session
         question = session.current
         self.query_one("#question-topic", Label).update(session.bank.topic_name(question.topic))
@@ -70,10 +74,11 @@ class QuestionScreen(Screen[None]):
         self.query_one("#prompt", Static).update(question.display_prompt)
         self.query_one("#question-hint", Label).update(TYPE_HINTS[question.type])
         body = self.query_one("#question-body", VerticalScroll)
-        for old in self.query("#answer, #feedback"):
-            old.remove()
-        widget = answer_widget(question, session.choices(question))
-        body.mount(widget)
+        await self.query("#answer").remove()
+        self.query_one(Feedback).display = False
+        body.mount(
+            answer_widget(question, session.choices(question)), before=self.query_one(Feedback)
+        )
         body.scroll_home(animate=False)
         self.call_after_refresh(self._focus_answer)
         session.show()
@@ -92,11 +97,11 @@ class QuestionScreen(Screen[None]):
             return
         result = session.answer(event.response)
         self.query_one("#question-progress", ProgressBar).update(progress=session.index + 1)
-        self.query_one("#answer").remove()
-        feedback = Feedback(session.current, result)
-        self.query_one("#question-body", VerticalScroll).mount(feedback)
+        self.query_one("#answer").display = False
+        feedback = self.query_one(Feedback)
+        feedback.show(session.current, result)
         feedback.focus()
-        feedback.scroll_visible(animate=False)
+        self.call_after_refresh(feedback.scroll_visible, animate=False)
         if session.save_error:
             self.notify(session.save_error, title="Not saved", severity="error", markup=False)
         self.refresh_bindings()
@@ -106,11 +111,11 @@ class QuestionScreen(Screen[None]):
             return self.session.answered_current
         return True
 
-    def action_next(self) -> None:
+    async def action_next(self) -> None:
         if not self.session.answered_current:
             return
         if self.session.advance():
-            self.show_question()
+            await self.show_question()
         else:
             self.action_end()
 

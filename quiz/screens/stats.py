@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from quiz.bank import Bank
 from quiz.formatting import ago, percent, sparkline
 from quiz.store import ProgressStore
+from quiz.widgets.keybar import KeyBar
 
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
 
@@ -50,7 +51,7 @@ class StatsScreen(Screen[None]):
                     )
             yield Label("Recent sessions", classes="stats-caption")
             yield DataTable(id="stats-sessions", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#stats-sessions", DataTable)

@@ -9,11 +9,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from quiz.bank import Question
 from quiz.formatting import percent
 from quiz.session import StudySession
+from quiz.widgets.keybar import KeyBar
 
 CHANGE = {"better": "▲ better", "worse": "▼ worse", "same": "= same", "first": "• first time"}
 
@@ -57,7 +58,7 @@ class SummaryScreen(Screen[None]):
                     )
             elif answered:
                 yield Label("Nothing missed. Well done!", id="missed-title")
-        yield Footer()
+        yield KeyBar()
 
     def _headline(self, right: int, answered: int) -> str:
         total = self.session.total

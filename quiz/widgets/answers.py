@@ -77,10 +77,10 @@ class ChoiceAnswer(OptionList):
 
     def action_pick(self, number: int) -> None:
         index = number - 1
-        self.highlighted = index
         if self.multi:
+            self.highlighted = index
             self._toggle(index)
-        else:
+        else:  # the feedback replaces the list at once: moving the highlight would cost a frame
             self.post_message(AnswerGiven(self.values[index]))
 
     def action_toggle_choice(self) -> None:

@@ -51,9 +51,12 @@ def feedback_content(question: Question, result: Grade) -> Content:
 class Feedback(Static, can_focus=True):
     """The verdict on one answer; focused so that Enter moves on."""
 
-    def __init__(self, question: Question, result: Grade) -> None:
-        super().__init__(
-            feedback_content(question, result),
-            id="feedback",
-            classes="right" if result.correct else "wrong",
-        )
+    def __init__(self) -> None:
+        super().__init__(id="feedback")
+        self.display = False
+
+    def show(self, question: Question, result: Grade) -> None:
+        self.update(feedback_content(question, result))
+        self.set_class(result.correct, "right")
+        self.set_class(not result.correct, "wrong")
+        self.display = True
