@@ -24,6 +24,7 @@ from quiz.app import QuizApp
 from quiz.bank import shipped_bank_path
 from quiz.loader import load_bank
 from quiz.screens.question import QuestionScreen
+from quiz.session import StudySession
 from quiz.store import ProgressStore
 from quiz.widgets.answers import ChoiceAnswer
 from quiz.widgets.feedback import Feedback
@@ -60,7 +61,7 @@ async def measure(rounds: int, folder: Path) -> tuple[list[float], list[float]]:
     answer, idle = [], []
     async with app.run_test(size=(80, 24)) as pilot:
         for i in range(rounds):
-            app.begin([choices[i % len(choices)]], seed=i)
+            app.begin(StudySession(bank, store, "bench", [choices[i % len(choices)]], seed=i))
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, QuestionScreen)

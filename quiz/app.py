@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from quiz.bank import Bank, Question
+from quiz import modes
+from quiz.bank import Bank
+from quiz.review import DEFAULT_RETENTION, Cards, make_scheduler, personal_pace
 from quiz.screens.home import HomeScreen
-from quiz.session import DEFAULT_COUNT, StudySession, practice_questions
+from quiz.session import StudySession
 from quiz.store import ProgressStore
 
 if TYPE_CHECKING:
@@ -29,7 +32,7 @@ class QuizApp(App[None]):
     CSS_PATH = "quiz.tcss"
     TITLE = "quiz"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit", show=False),
         Binding("f1,question_mark", "help", "Help", key_display="?", id="help"),
     ]
 
@@ -39,25 +42,40 @@ class QuizApp(App[None]):
         store: ProgressStore,
         profile: str,
         *,
+        mode: str | None = None,
+        topics: tuple[str, ...] = (),
+        count: int | None = None,
         seed: int | None = None,
-        count: int | None = DEFAULT_COUNT,
+        time_limit: float | None = None,
+        retention: float = DEFAULT_RETENTION,
         warning: str | None = None,
         rng: random.Random | None = None,
     ) -> None:
+        """`mode` starts a session of that mode at launch; `count` None means the mode's own
+        default; `seed` fixes every session's questions and order; `time_limit` (seconds)
+        applies to exams."""
         super().__init__()
         self.bank = bank
         self.store = store
         self.profile = profile
-        self.seed = seed
+        self.start_mode = mode
+        self.topics = topics
         self.count = count
+        self.seed = seed
+        self.time_limit = time_limit
+        self.scheduler = make_scheduler(retention)
         self.warning = warning
         self.rng = rng or random.Random(seed)
         self.active: StudySession | None = None
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.bank, self.store, self.profile, self.warning))
+        self.push_screen(
+            HomeScreen(self.bank, self.store, self.profile, self.scheduler, self.warning)
+        )
         if self.warning:
             self.notify(self.warning, title="Progress", severity="warning", markup=False, timeout=8)
+        if self.start_mode:
+            self.call_after_refresh(self.start, self.start_mode)
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -65,36 +83,68 @@ class QuizApp(App[None]):
         """The seed of the next session: the one given, else a fresh one that is recorded."""
         return self.seed if self.seed is not None else self.rng.randrange(1, 1_000_000)
 
-    def begin(self, questions: Sequence[Question], seed: int, mode: str = "practice") -> None:
+    def cards(self) -> Cards:
+        return Cards(self.store.cards(self.profile, self.bank.title), self.scheduler)
+
+    def start(self, mode: str, topics: tuple[str, ...] = ()) -> None:
+        """Start a session of `mode` over `topics` (else those given at launch, else all)."""
+        topics = topics or self.topics
+        seed = self._session_seed()
+        rng = random.Random(seed)
+        count = self.count or modes.DEFAULT_COUNT[mode]
+        bank, store, profile = self.bank, self.store, self.profile
+        cards, pace, time_limit = None, 1.0, None
+        if mode == "exam":
+            questions = modes.exam(bank, topics, seed, count)
+            time_limit = self.time_limit
+        elif mode == "review":
+            cards = self.cards()
+            pace = personal_pace(store.paces(profile, bank.title), bank)
+            questions = modes.review(bank, topics, cards, store.clock(), count)
+        elif mode == "drill":
+            summary = store.topic_summary(profile, bank.title, bank.topics)
+            mastery = modes.mastery(summary, self.cards().by_topic(bank, store.clock()))
+            questions = modes.drill(
+                bank, topics, rng, count, mastery, store.question_stats(profile, bank.title)
+            )
+        elif mode == "mistakes":
+            questions = modes.mistakes(
+                bank, topics, store.question_stats(profile, bank.title), count
+            )
+        else:
+            questions = modes.practice(bank, topics, rng, count)
         if not questions:
-            self.notify("No questions to ask in the chosen topics.", severity="warning")
+            self.notify(EMPTY[mode], title=mode.capitalize(), severity="information")
             return
-        session = StudySession(
-            self.bank,
-            self.store,
-            self.profile,
-            questions,
-            mode=mode,
-            seed=seed,
-            rng=random.Random(seed),
+        self.begin(
+            StudySession(
+                bank,
+                store,
+                profile,
+                questions,
+                mode=mode,
+                seed=seed,
+                rng=rng,
+                cards=cards,
+                pace=pace,
+                time_limit=time_limit,
+            )
         )
-        self.active = session
+
+    def begin(self, session: StudySession) -> None:
         from quiz.screens.question import QuestionScreen
 
+        self.active = session
         self.push_screen(QuestionScreen(session))
 
-    def start_practice(self, topics: Iterable[str] = ()) -> None:
-        seed = self._session_seed()
-        self.begin(practice_questions(self.bank, topics, random.Random(seed), self.count), seed)
-
     def on_home_screen_start_requested(self, event: HomeScreen.StartRequested) -> None:
-        self.start_practice(event.topics)
+        self.start(event.mode, event.topics)
 
     def on_question_screen_ended(self, event: QuestionScreen.Ended) -> None:
         session = event.session
         session.end()
         self.active = None
-        if session.results:
+        if session.results or not session.feedback:
             from quiz.screens.summary import SummaryScreen
 
             self.switch_screen(SummaryScreen(session))
@@ -106,7 +156,7 @@ class QuizApp(App[None]):
         questions = list(event.questions)
         random.Random(seed).shuffle(questions)
         self.pop_screen()
-        self.begin(questions, seed)
+        self.begin(StudySession(self.bank, self.store, self.profile, questions, seed=seed))
 
     # --- screens and commands -------------------------------------------------------------
 
@@ -137,13 +187,26 @@ class QuizApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.active is None:
-            yield SystemCommand(
-                "Practice all topics",
-                "Start a practice session over every topic",
-                self.start_practice,
-            )
+            for mode, text in MODE_HELP.items():
+                yield SystemCommand(f"Start {mode}", text, partial(self.start, mode))
             yield SystemCommand("Home", "Back to the topics", self.action_go_home)
         yield SystemCommand(
             "Statistics", "Accuracy per topic over sessions", self.action_show_stats
         )
         yield SystemCommand("Keys", "Every key, on one page", self.action_help)
+
+
+MODE_HELP = {
+    "practice": "Shuffled questions from the chosen topics, with feedback after each",
+    "review": "Spaced repetition: the cards that are due today",
+    "drill": "Mostly your weakest topics and most-missed questions",
+    "exam": "A fixed set in an order fixed by the seed; verdicts at the end",
+    "mistakes": "The questions you last got wrong, most recent first",
+}
+EMPTY = {
+    "practice": "No questions in the chosen topics.",
+    "review": "Nothing is due for review. Come back later, or practise.",
+    "drill": "No questions in the chosen topics.",
+    "exam": "No questions in the chosen topics.",
+    "mistakes": "No mistakes to review: every question you missed, you have since got right.",
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 from quiz import __version__
 from quiz.bank import Bank, BankErrors, shipped_bank_path
 from quiz.bankcache import load_bank_cached
+from quiz.modes import MODES
 from quiz.paths import cache_dir, data_dir, default_profile
-from quiz.session import DEFAULT_COUNT
+from quiz.review import DEFAULT_RETENTION
 from quiz.store import ProgressStore, StoreError
 
 
@@ -181,12 +183,51 @@ def _positive(raw: str) -> int:
     return value
 
 
+def _duration(raw: str) -> float:
+    """'90s', '10m', '1h', '1h30m', or a number of minutes, as seconds."""
+    text = raw.strip().lower()
+    if text.replace(".", "", 1).isdigit():
+        text += "m"
+    match = re.fullmatch(r"(?:(\d+)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+)s)?", text)
+    seconds = 0.0
+    if match and text:
+        hours, minutes, secs = match.groups()
+        seconds = int(hours or 0) * 3600 + float(minutes or 0) * 60 + int(secs or 0)
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a duration such as 10m, 90s or 1h30m, not {raw!r}"
+        )
+    return seconds
+
+
+def _retention(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.7 <= value <= 0.99:
+        raise argparse.ArgumentTypeError(f"expected a number from 0.7 to 0.99, not {raw!r}")
+    return value
+
+
+MODE_HELP = """\
+modes (--mode, or a key on the home screen):
+  practice   shuffled questions from the chosen topics, feedback after each (Enter)
+  review     spaced repetition (FSRS): only the cards that are due (r)
+  drill      mostly your weakest topics and most-missed questions (d)
+  exam       N questions (default 20) in an order fixed by --seed; optional --time;
+             verdicts and a full report at the end; schedules are left alone (e)
+  mistakes   the questions you last got wrong, most recent first (m)
+"""
+
+
 def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quiz",
         description="Study a YAML question bank in the terminal; progress per topic is saved "
         "as you answer.",
-        epilog="other commands:\n"
+        epilog=MODE_HELP + "\n"
+        "other commands:\n"
         "  quiz validate PATH...   check bank files and summarise them\n"
         "  quiz stats              progress per topic (--json, --csv for scripts)\n"
         "  quiz reset              remove recorded answers (asks first)\n"
@@ -201,18 +242,41 @@ def _app_parser() -> argparse.ArgumentParser:
     )
     _add_store_options(parser)
     parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default=None,
+        help="start a session of this mode at once (default: the home screen)",
+    )
+    parser.add_argument(
+        "--topics", metavar="A,B", default="", help="only these topic ids (default: all)"
+    )
+    parser.add_argument(
         "--count",
         type=_positive,
-        default=DEFAULT_COUNT,
+        default=None,
         metavar="N",
-        help=f"questions per session (default: {DEFAULT_COUNT})",
+        help="questions per session (default: 20 for exam and review, else 10)",
+    )
+    parser.add_argument(
+        "--time",
+        type=_duration,
+        default=None,
+        metavar="LIMIT",
+        help="an exam's time limit, e.g. 10m, 90s, 1h30m",
     )
     parser.add_argument(
         "--seed",
         type=int,
         default=None,
         metavar="N",
-        help="seed the order of questions and choices, to reproduce a session",
+        help="fix the questions and their order: the same seed, the same exam",
+    )
+    parser.add_argument(
+        "--retention",
+        type=_retention,
+        default=DEFAULT_RETENTION,
+        metavar="R",
+        help="review: the recall to aim for, 0.7 to 0.99 (default: 0.9)",
     )
     parser.add_argument("--version", action="version", version=f"quiz {__version__}")
     return parser
@@ -221,6 +285,13 @@ def _app_parser() -> argparse.ArgumentParser:
 def run_app(argv: Sequence[str]) -> int:
     args = _app_parser().parse_args(argv)
     bank = _bank_arg(args.bank)  # a bank with errors stops here, before any screen is drawn
+    topics = tuple(t.strip() for t in args.topics.split(",") if t.strip())
+    unknown = [t for t in topics if t not in bank.topics]
+    if unknown:
+        raise UsageError(
+            f"no topic {', '.join(map(repr, unknown))} in {bank.title}; "
+            f"topics: {', '.join(bank.topics)}"
+        )
     warning = None
     try:
         store = ProgressStore.open(data_dir(args.data_dir))
@@ -238,8 +309,12 @@ def run_app(argv: Sequence[str]) -> int:
         bank,
         store,
         args.profile or default_profile(),
-        seed=args.seed,
+        mode=args.mode,
+        topics=topics,
         count=args.count,
+        seed=args.seed,
+        time_limit=args.time,
+        retention=args.retention,
         warning=warning,
     )
     try:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from quiz.bank import Bank, Question
 from quiz.grading import Grade, Response, grade
+from quiz.review import Cards, rating
 from quiz.store import ProgressStore
-
-DEFAULT_COUNT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +41,6 @@ class TopicResult:
         return "better" if self.accuracy > self.before else "worse"
 
 
-def practice_questions(
-    bank: Bank, topics: Iterable[str], rng: random.Random, count: int | None = DEFAULT_COUNT
-) -> list[Question]:
-    """A shuffled draw from the chosen topics (every topic when none is chosen)."""
-    chosen = set(topics) or set(bank.topics)
-    pool = [q for q in bank.questions if q.topic in chosen]
-    rng.shuffle(pool)
-    return pool if count is None else pool[:count]
-
-
 class StudySession:
     """One sitting: the questions, the learner's progress through them, and their results."""
 
@@ -66,7 +55,11 @@ class StudySession:
         seed: int | None = None,
         rng: random.Random | None = None,
         clock: Callable[[], float] | None = None,
+        cards: Cards | None = None,
+        pace: float = 1.0,
+        time_limit: float | None = None,
     ) -> None:
+        """`cards` (review mode) are moved on by each answer; `time_limit` is in seconds."""
         self.bank = bank
         self.store = store
         self.profile = profile
@@ -74,6 +67,8 @@ class StudySession:
         self.mode = mode
         self.seed = seed
         self.clock = clock or store.clock
+        self.cards = cards
+        self.pace = pace
         rng = rng or random.Random(seed)
         self.choice_order = {
             q.id: tuple(rng.sample(q.choices, len(q.choices))) if q.shuffle else q.choices
@@ -86,9 +81,22 @@ class StudySession:
         self.record = store.start_session(profile, bank.title, mode, seed)
         self.index = 0
         self.results: list[Result] = []
-        self.shown_at = self.clock()
+        self.started = self.shown_at = self.clock()
+        self.deadline = None if time_limit is None else self.started + time_limit
         self.save_error: str | None = None
         self.ended = False
+
+    @property
+    def feedback(self) -> bool:
+        """Whether each answer is judged at once; an exam keeps its verdicts for the end."""
+        return self.mode != "exam"
+
+    def time_left(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - self.clock())
+
+    @property
+    def unanswered(self) -> list[Question]:
+        return self.questions[len(self.results) :]
 
     @property
     def current(self) -> Question:
@@ -118,10 +126,17 @@ class StudySession:
         """Grade the current question and save the answer before returning."""
         question = self.current
         result = grade(question, response)
-        seconds = max(0.0, self.clock() - self.shown_at)
+        now = self.clock()
+        seconds = max(0.0, now - self.shown_at)
         self.results.append(Result(question, result, seconds))
+        card = None
+        if self.cards is not None:  # review: the answer also moves the card on
+            own_grade = response if question.type == "card" and isinstance(response, int) else None
+            card = self.cards.review(
+                question, rating(question, result.correct, seconds, self.pace, own_grade), now
+            )
         try:
-            self.store.record(self.record, question, result.given, result.correct, seconds)
+            self.store.record(self.record, question, result.given, result.correct, seconds, card)
         except sqlite3.Error as exc:
             self.save_error = f"this answer could not be saved: {exc}"
         return result

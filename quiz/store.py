@@ -89,6 +89,19 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, question_id)
     ) WITHOUT ROWID;
     """,
+    # 3 -> 4: spaced repetition, one FSRS card per profile and question.
+    """
+    CREATE TABLE cards (
+        profile TEXT NOT NULL,
+        bank TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        card TEXT NOT NULL,
+        due REAL NOT NULL,
+        PRIMARY KEY (profile, bank, question_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX cards_by_due ON cards(profile, bank, due);
+    """,
 ]
 
 _RECORD_TOPIC = """
@@ -273,9 +286,19 @@ class ProgressStore:
             db.execute("UPDATE sessions SET ended = ? WHERE id = ?", (self.clock(), session.id))
 
     def record(
-        self, session: Session, question: Question, given: str, correct: bool, seconds: float
+        self,
+        session: Session,
+        question: Question,
+        given: str,
+        correct: bool,
+        seconds: float,
+        card: tuple[str, float] | None = None,
     ) -> None:
-        """Record one answer, committed before this returns."""
+        """Record one answer, committed before this returns.
+
+        `card` is the question's new spaced-repetition card (its JSON and due time), saved in
+        the same transaction, so that an answer and its schedule never disagree.
+        """
         row = {
             "session": session.id,
             "profile": session.profile,
@@ -298,6 +321,11 @@ class ProgressStore:
             db.execute(_RECORD_TOPIC, row)
             db.execute(_RECORD_SESSION_TOPIC, row)
             db.execute(_RECORD_QUESTION, row)
+            if card is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
+                    (session.profile, session.bank, question.id, question.topic, *card),
+                )
 
     # --- what it answers ------------------------------------------------------------------
 
@@ -390,6 +418,23 @@ class ProgressStore:
             )
         ]
 
+    def cards(self, profile: str, bank: str) -> dict[str, str]:
+        """Each reviewed question's spaced-repetition card, as the JSON the scheduler wrote."""
+        return dict(
+            self.db.execute(
+                "SELECT question_id, card FROM cards WHERE profile = ? AND bank = ?",
+                (profile, bank),
+            ).fetchall()
+        )
+
+    def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
+        """(question id, seconds) of the most recent right answers, for calibrating speed."""
+        return self.db.execute(
+            "SELECT question_id, seconds FROM answers WHERE profile = ? AND bank = ?"
+            " AND correct = 1 ORDER BY answered_at DESC LIMIT ?",
+            (profile, bank, limit),
+        ).fetchall()
+
     def profiles(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT profile FROM sessions ORDER BY 1")]
 
@@ -410,6 +455,7 @@ class ProgressStore:
             db.execute(f"DELETE FROM topic_stats WHERE {where}", args)
             db.execute(f"DELETE FROM session_topics WHERE {where}", args)
             db.execute(f"DELETE FROM question_stats WHERE {where}", args)
+            db.execute(f"DELETE FROM cards WHERE {where}", args)
             if topic is None:
                 db.execute("DELETE FROM sessions WHERE profile = ? AND bank = ?", (profile, bank))
         return int(removed)

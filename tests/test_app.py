@@ -18,6 +18,7 @@ from quiz.screens.home import HomeScreen
 from quiz.screens.question import QuestionScreen
 from quiz.screens.stats import StatsScreen
 from quiz.screens.summary import SummaryScreen
+from quiz.session import StudySession
 from quiz.store import ProgressStore
 from quiz.widgets.keybar import KeyBar
 from quiz.widgets.topic_table import TopicTable
@@ -43,7 +44,7 @@ def answers(app: QuizApp) -> int:
 
 async def start_with(app: QuizApp, pilot, qid: str) -> Question:  # type: ignore[no-untyped-def]
     question = app.bank.by_id()[qid]
-    app.begin([question], seed=1)
+    app.begin(StudySession(app.bank, app.store, "ana", [question], seed=1))
     await pilot.pause()
     assert isinstance(app.screen, QuestionScreen)
     return question
@@ -202,7 +203,8 @@ async def test_quitting_mid_session_keeps_answers_and_a_relaunch_shows_them(
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
         rows = [str(row) for row in again.screen.query_one(TopicTable).rows]
-        tries = [int(re.split(r"\s{2,}", row.strip())[4]) for row in rows]  # the Tries column
+        # cells: "○ topic", mastery, right, tries, due, recall, studied, trend
+        tries = [int(re.split(r"\s{2,}", row.strip())[3]) for row in rows]
         assert sum(tries) == 2, rows
         assert "2 answers" in str(again.screen.query_one("#home-summary").render())
 
@@ -217,7 +219,8 @@ async def test_the_key_bar_shows_the_keys_of_each_screen(make_app: MakeApp) -> N
             bar = app.screen.query_one(KeyBar)
             return " ".join(str(key.render()) for key in bar.children)
 
-        assert "Start" in shown() and "Select topic" in shown() and "Help" in shown()
+        for key in ("Practice", "Review", "Drill", "Exam", "Mistakes", "Stats", "Help"):
+            assert key in shown()
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
@@ -238,7 +241,16 @@ async def test_stats_help_and_palette_commands(make_app: MakeApp) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert {"Practice all topics", "Statistics", "Keys", "Home"} <= set(titles)
+        assert {
+            "Start practice",
+            "Start review",
+            "Start drill",
+            "Start exam",
+            "Start mistakes",
+            "Statistics",
+            "Keys",
+            "Home",
+        } <= set(titles)
         assert any("theme" in t.lower() for t in titles)
 
 

@@ -14,11 +14,15 @@ Anywhere
   Ctrl+P       command palette: screens, actions, themes
   Ctrl+Q       quit (every answer is already saved)
 
-Home
+Home (sessions cover the selected topics, or all)
   ↑ ↓          move between topics
   Space        select or unselect a topic
   a            select all topics, or none
-  Enter        start a practice session (selected topics, or all)
+  Enter        practice: shuffled questions, feedback after each
+  r            review: spaced repetition, the cards due now
+  d            drill: mostly your weakest topics and most-missed questions
+  e            exam: a fixed set by seed, verdicts at the end
+  m            mistakes: the questions you last got wrong
   s            statistics
 
 Question

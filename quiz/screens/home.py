@@ -1,7 +1,8 @@
-"""The home screen: the bank, the learner, and their progress per topic. Enter starts."""
+"""The home screen: the bank, the learner, and their progress per topic; a key per mode."""
 
 from __future__ import annotations
 
+from fsrs import Scheduler
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -10,54 +11,70 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from quiz import modes
 from quiz.bank import Bank
 from quiz.formatting import ago, bar, percent, sparkline
+from quiz.review import Cards, TopicRecall
 from quiz.store import ProgressStore, TopicStats
 from quiz.widgets.keybar import KeyBar
 from quiz.widgets.topic_table import TopicTable
 
+HEADER = (" ", "Topic", "Mastery", "Right", "Tries", "Due", "Recall", "Studied", "Trend")
+
 
 def _line(cells: tuple[str, ...], topic_width: int) -> str:
     """One row of the topics table, in fixed columns (bank text stays plain text)."""
-    mark, topic, mastery, right, tries, studied, trend = cells
+    mark, topic, mastery, right, tries, due, recall, studied, trend = cells
     if len(topic) > topic_width:
         topic = topic[: topic_width - 1] + "…"
     return (
-        f" {mark}  {topic:<{topic_width}}  {mastery:<10}  {right:>5}  {tries:>5}  "
-        f"{studied:<9}  {trend}"
+        f" {mark} {topic:<{topic_width}} {mastery:<6} {right:>5} {tries:>5} {due:>4} "
+        f"{recall:>6}  {studied:<10} {trend}"
     )
 
 
 # Every column but the topic, with the gaps between them and room for a scrollbar.
-FIXED_COLUMNS = len(_line(("", "", "", "", "", "", "·····"), 0)) + 2
+FIXED_COLUMNS = len(_line(("", "", "", "", "", "", "", "", "·····"), 0)) + 2
 
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "start", "Start", priority=True),
-        Binding("space", "toggle_topic", "Select topic"),
-        Binding("a", "toggle_all", "All/none"),
+        Binding("enter", "start('practice')", "Practice", priority=True),
+        Binding("r", "start('review')", "Review"),
+        Binding("d", "start('drill')", "Drill"),
+        Binding("e", "start('exam')", "Exam"),
+        Binding("m", "start('mistakes')", "Mistakes"),
+        Binding("space", "toggle_topic", "Select topic", show=False),
+        Binding("a", "toggle_all", "Select all or none", show=False),
         Binding("s", "app.show_stats", "Stats"),
     ]
 
     class StartRequested(Message):
-        """Start a session over these topics (all topics when empty)."""
+        """Start a session of `mode` over these topics (all topics when empty)."""
 
-        def __init__(self, topics: tuple[str, ...]) -> None:
+        def __init__(self, mode: str, topics: tuple[str, ...]) -> None:
             super().__init__()
+            self.mode = mode
             self.topics = topics
 
     def __init__(
-        self, bank: Bank, store: ProgressStore, profile: str, warning: str | None = None
+        self,
+        bank: Bank,
+        store: ProgressStore,
+        profile: str,
+        scheduler: Scheduler,
+        warning: str | None = None,
     ) -> None:
         super().__init__()
         self.bank = bank
         self.store = store
         self.profile = profile
+        self.scheduler = scheduler
         self.warning = warning
         self.selected: set[str] = set()
         self.rows: list[TopicStats] = []
         self.known: dict[str, int] = {}
+        self.recall: dict[str, TopicRecall] = {}
         self.stale = False  # True once the screen has been shown: resuming reloads the scores
 
     def compose(self) -> ComposeResult:
@@ -73,8 +90,7 @@ class HomeScreen(Screen[None]):
         with VerticalScroll(id="topics-scroll", can_focus=False):
             yield TopicTable(rows, id="topics")
         yield Label(
-            "Space: select topics · Enter: practise them (all when none is selected)",
-            id="home-hint",
+            "Space: select topics · a: all/none · ?: every key · Ctrl+Q: quit", id="home-hint"
         )
 
     def on_mount(self) -> None:
@@ -97,21 +113,26 @@ class HomeScreen(Screen[None]):
         self.fill_table()
 
     def load(self) -> None:
+        now = self.store.clock()
         self.rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
         self.known = self.store.known_per_topic(self.profile, self.bank.title)
+        cards = Cards(self.store.cards(self.profile, self.bank.title), self.scheduler)
+        self.recall = cards.by_topic(self.bank, now)
 
     def summary_text(self) -> str:
         questions = len(self.bank.questions)
-        text = (
+        due = sum(r.due for r in self.recall.values())
+        lines = [
             f"{questions} questions · {len(self.bank.topics)} topics · "
-            f"{sum(self.known.values())} of {questions} known"
-        )
+            f"{sum(self.known.values())} known · {due} due for review"
+        ]
         total = sum(r.attempts for r in self.rows)
         if total:
-            text += (
-                f" · {total} answers, {percent(sum(r.correct for r in self.rows) / total)} right"
-            )
-        return text
+            right = percent(sum(r.correct for r in self.rows) / total)
+            weakest = modes.weakest(self.rows, modes.mastery(self.rows, self.recall))
+            names = ", ".join(self.bank.topic_name(t) for t in weakest)
+            lines.append(f"{total} answers, {right} right · weakest: {names}")
+        return "\n".join(lines)
 
     def fill_table(self) -> None:
         header, rows = self.table_lines()
@@ -121,23 +142,25 @@ class HomeScreen(Screen[None]):
     def table_lines(self) -> tuple[Content, list[Content]]:
         """The header and one line per topic, fitted to the terminal's width."""
         width = max(12, min(40, self.app.size.width - FIXED_COLUMNS))
-        header = (" ", "Topic", "Mastery", "Right", "Tries", "Studied", "Trend")
         sizes = self.bank.count_by_topic()
         now = self.store.clock()
         lines = []
         for row in self.rows:
             mastery = self.known.get(row.topic, 0) / max(1, sizes.get(row.topic, 0))
+            recall = self.recall.get(row.topic, TopicRecall(0, None))
             cells = (
                 "●" if row.topic in self.selected else "○",
                 self.bank.topic_name(row.topic),
-                bar(mastery, 10),
+                bar(mastery, 6),
                 percent(row.accuracy),
                 str(row.attempts),
+                str(recall.due),
+                percent(recall.recall),
                 ago(row.last_studied, now),
                 sparkline(row.trend),
             )
             lines.append(Content(_line(cells, width)))
-        return Content(_line(header, width)), lines
+        return Content(_line(HEADER, width)), lines
 
     def _current_topic(self) -> str | None:
         if not self.rows:
@@ -156,6 +179,6 @@ class HomeScreen(Screen[None]):
         self.selected = set() if self.selected else set(self.bank.topics)
         self.fill_table()
 
-    def action_start(self) -> None:
+    def action_start(self, mode: str) -> None:
         ordered = tuple(t for t in self.bank.topics if t in self.selected)
-        self.post_message(self.StartRequested(ordered))
+        self.post_message(self.StartRequested(mode, ordered))

@@ -45,12 +45,22 @@ class QuestionScreen(Screen[None]):
     def __init__(self, session: StudySession) -> None:
         super().__init__()
         self.session = session
+        self.ending = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="question-bar"):
             yield Label(id="question-topic", markup=False)
+            if not self.session.feedback:
+                yield Label(f"Exam · seed {self.session.seed}", id="exam-seed")
+            if self.session.deadline is not None:
+                yield Label(id="countdown")
             yield Label(id="question-count")
-            yield ProgressBar(total=self.session.total, show_eta=False, id="question-progress")
+            yield ProgressBar(
+                total=self.session.total,
+                show_eta=False,
+                show_percentage=False,
+                id="question-progress",
+            )
         # The body never takes focus, so a click cannot pull the keys away from the answer.
         with VerticalScroll(id="question-body", can_focus=False):
             yield Static(id="prompt", markup=False)
@@ -62,6 +72,26 @@ class QuestionScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self.show_question()
+        if self.session.deadline is not None:
+            self.tick()
+            self.set_interval(1, self.tick)
+
+    def tick(self) -> None:
+        """Show the time left; when it runs out, the exam ends and the rest go unanswered."""
+        left = self.session.time_left()
+        if left is None:
+            return
+        minutes, seconds = divmod(int(left + 0.999), 60)
+        countdown = self.query_one("#countdown", Label)
+        countdown.update(f"⏱ {minutes}:{seconds:02d} left")
+        countdown.set_class(left < 60, "hurry")
+        if left <= 0:
+            self.notify(
+                "Time is up: the questions not answered count as unanswered.",
+                title="Exam",
+                severity="warning",
+            )
+            self.action_end()
 
     async def show_question(self) -> None:
         session = self.session
@@ -97,13 +127,16 @@ class QuestionScreen(Screen[None]):
             return
         result = session.answer(event.response)
         self.query_one("#question-progress", ProgressBar).update(progress=session.index + 1)
+        if session.save_error:
+            self.notify(session.save_error, title="Not saved", severity="error", markup=False)
+        if not session.feedback:  # an exam: no verdict until the end
+            self.call_later(self.action_next)
+            return
         self.query_one("#answer").display = False
         feedback = self.query_one(Feedback)
         feedback.show(session.current, result)
         feedback.focus()
         self.call_after_refresh(feedback.scroll_visible, animate=False)
-        if session.save_error:
-            self.notify(session.save_error, title="Not saved", severity="error", markup=False)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -124,4 +157,6 @@ class QuestionScreen(Screen[None]):
         (body.scroll_page_down if direction > 0 else body.scroll_page_up)(animate=False)
 
     def action_end(self) -> None:
-        self.post_message(self.Ended(self.session))
+        if not self.ending:
+            self.ending = True
+            self.post_message(self.Ended(self.session))

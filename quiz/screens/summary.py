@@ -37,34 +37,60 @@ class SummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         session = self.session
-        right, answered = session.score
         with VerticalScroll(id="summary-body"):
-            yield Label(self._headline(right, answered), id="score")
+            if not session.feedback:
+                taken = int(session.clock() - session.started) if session.ended else 0
+                yield Label(
+                    f"Exam results · seed {session.seed} · {len(session.questions)} "
+                    f"questions · {taken // 60}:{taken % 60:02d} taken",
+                    id="exam-title",
+                )
+            yield Label(self._headline(), id="score")
             table: DataTable[Text] = DataTable(id="summary-topics", cursor_type="none")
             yield table
-            missed = session.missed()
-            if missed:
+            if not session.feedback:
+                yield Label("Every question, with your answer and the right one", id="missed-title")
+                yield from self._report()
+            elif missed := session.missed():
                 yield Label(f"Missed ({len(missed)}) — press r to retry them", id="missed-title")
                 for result in missed:
                     yield Static(
                         Content.assemble(
-                            ("✗ ", "bold"),
-                            result.question.display_prompt,
-                            "\n",
-                            ("  Answer: ", "dim"),
-                            (result.grade.expected, "bold"),
+                            ("✗ ", "bold"), result.question.display_prompt, "\n",
+                            ("  Answer: ", "dim"), (result.grade.expected, "bold"),
                         ),
                         classes="missed",
-                    )
-            elif answered:
+                    )  # fmt: skip
+            elif session.results:
                 yield Label("Nothing missed. Well done!", id="missed-title")
         yield KeyBar()
 
-    def _headline(self, right: int, answered: int) -> str:
-        total = self.session.total
+    def _report(self) -> ComposeResult:
+        """An exam's full report: each question, what was given, what was right."""
+        results = {r.question.id: r for r in self.session.results}
+        for number, question in enumerate(self.session.questions, 1):
+            result = results.get(question.id)
+            mark = "—" if result is None else "✓" if result.grade.correct else "✗"
+            given = "(not answered)" if result is None else result.grade.given or "(no answer)"
+            yield Static(
+                Content.assemble(
+                    (f"{mark} {number}. ", "bold"), question.display_prompt, "\n",
+                    ("   Your answer: ", "dim"), given, "\n",
+                    ("   Answer:      ", "dim"), (question.answer_text, "bold"),
+                ),
+                classes="missed",
+            )  # fmt: skip
+
+    def _headline(self) -> str:
+        session = self.session
+        right, answered = session.score
+        if not session.feedback:  # an exam counts every question, answered or not
+            total = len(session.questions)
+            unanswered = f" · {total - answered} unanswered" if answered < total else ""
+            return f"Score: {right} of {total} ({percent(right / total)}){unanswered}"
         if not answered:
             return "No questions answered."
-        skipped = f" · {total - answered} not reached" if answered < total else ""
+        skipped = f" · {session.total - answered} not reached" if answered < session.total else ""
         return f"Score: {right} of {answered} right ({percent(right / answered)}){skipped}"
 
     def on_mount(self) -> None:

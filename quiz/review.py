@@ -1,0 +1,123 @@
+"""Spaced repetition through the `fsrs` package: each question is a card per profile.
+
+quiz never schedules anything itself: it turns an answer into an FSRS rating, hands the card
+to `fsrs.Scheduler`, and keeps the card the scheduler returns.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fsrs import Card, Rating, Scheduler
+
+from quiz.bank import Bank, Question
+
+DEFAULT_RETENTION = 0.9
+SLOW, FAST = 1.5, 0.6  # answer time over the expected time, beyond which right is Hard / Easy
+
+
+def make_scheduler(retention: float = DEFAULT_RETENTION, *, fuzz: bool = True) -> Scheduler:
+    return Scheduler(desired_retention=retention, enable_fuzzing=fuzz)
+
+
+def when(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+def expected_seconds(question: Question) -> float:
+    """How long a typical reader takes: reading the question and choices, then answering."""
+    reading = len(question.prompt) + sum(len(c) for c in question.choices)
+    typing = len(question.answer_text) if question.type in ("short", "cloze") else 0
+    return 3.0 + reading / 25 + typing / 4
+
+
+def personal_pace(paces: Iterable[tuple[str, float]], bank: Bank) -> float:
+    """This person's usual speed: the median of their time over the expected time (1 = typical).
+
+    Calibrated on their own recent right answers; 1.0 until there are at least five.
+    """
+    questions = bank.by_id()
+    ratios = [
+        seconds / expected_seconds(questions[qid]) for qid, seconds in paces if qid in questions
+    ]
+    return statistics.median(ratios) if len(ratios) >= 5 else 1.0
+
+
+def rating(
+    question: Question, correct: bool, seconds: float, pace: float, card_grade: int | None = None
+) -> Rating:
+    """Wrong is Again; right is Good, or Hard when slow and Easy when fast for this person.
+
+    A flashcard's rating is the learner's own grade.
+    """
+    if card_grade is not None:
+        return Rating(card_grade)
+    if not correct:
+        return Rating.Again
+    relative = seconds / (expected_seconds(question) * pace)
+    if relative > SLOW:
+        return Rating.Hard
+    if relative < FAST:
+        return Rating.Easy
+    return Rating.Good
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRecall:
+    due: int  # cards due now, new ones included
+    recall: float | None  # mean predicted recall of the reviewed cards, None if none yet
+
+
+class Cards:
+    """A profile's cards for one bank, loaded from the store's JSON."""
+
+    def __init__(self, stored: dict[str, str], scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
+        self.cards = {qid: Card.from_json(text) for qid, text in stored.items()}
+
+    def card(self, question: Question) -> Card:
+        return self.cards.get(question.id) or Card()
+
+    def review(self, question: Question, grade: Rating, at: float) -> tuple[str, float]:
+        """Review a card; return the new card as (JSON, due time) for the store."""
+        card, _ = self.scheduler.review_card(self.card(question), grade, review_datetime=when(at))
+        self.cards[question.id] = card
+        return card.to_json(), card.due.timestamp()
+
+    def is_due(self, question: Question, now: float) -> bool:
+        card = self.cards.get(question.id)
+        return card is None or card.due.timestamp() <= now
+
+    def recall(self, question: Question, now: float) -> float | None:
+        card = self.cards.get(question.id)
+        if card is None or card.last_review is None:
+            return None
+        return float(self.scheduler.get_card_retrievability(card, current_datetime=when(now)))
+
+    def due_questions(self, questions: Iterable[Question], now: float) -> list[Question]:
+        """The due cards, most overdue first, then the new ones in bank order."""
+        due = [q for q in questions if self.is_due(q, now)]
+        return sorted(
+            due,
+            key=lambda q: (
+                q.id not in self.cards,
+                self.card(q).due.timestamp() if q.id in self.cards else 0.0,
+            ),
+        )
+
+    def by_topic(self, bank: Bank, now: float) -> dict[str, TopicRecall]:
+        due: dict[str, int] = dict.fromkeys(bank.topics, 0)
+        recalls: dict[str, list[float]] = {t: [] for t in bank.topics}
+        for q in bank.questions:
+            if self.is_due(q, now):
+                due[q.topic] += 1
+            value = self.recall(q, now)
+            if value is not None:
+                recalls[q.topic].append(value)
+        return {
+            t: TopicRecall(due[t], sum(recalls[t]) / len(recalls[t]) if recalls[t] else None)
+            for t in bank.topics
+        }
