@@ -435,9 +435,6 @@ class ProgressStore:
             (profile, bank, limit),
         ).fetchall()
 
-    def profiles(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT DISTINCT profile FROM sessions ORDER BY 1")]
-
     def count_answers(self, profile: str, bank: str, topic: str | None = None) -> int:
         query = "SELECT COUNT(*) FROM answers WHERE profile = ? AND bank = ?"
         args: tuple[str, ...] = (profile, bank)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from quiz.store import ProgressStore
 
 from .conftest import Clock
 from .test_app import keys_for
+from .test_cli_validate import run
 from .test_modes import ManualClock
 
 
@@ -137,14 +136,6 @@ def test_exam_report_snapshot(snap_compare, small_bank_path: Path, tmp_path: Pat
         await pilot.pause()
 
     assert snap_compare(app, run_before=sit_the_exam, terminal_size=(80, 24))
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "quiz", *args], capture_output=True, text=True, timeout=60
-    )
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
 
 
 def test_help_documents_the_modes() -> None:

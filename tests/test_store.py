@@ -72,7 +72,6 @@ def test_profiles_and_banks_are_kept_apart(store: ProgressStore) -> None:
     [ana] = store.topic_summary("ana", "Bank", ["alpha"])
     [ben] = store.topic_summary("ben", "Bank", ["alpha"])
     assert (ana.attempts, ana.correct, ben.attempts, ben.correct) == (1, 1, 1, 0)
-    assert store.profiles() == ["ana", "ben"]
 
 
 def test_history_keeps_the_hash_and_survives_an_edit(store: ProgressStore) -> None:
