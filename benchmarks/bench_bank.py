@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from genbank import generate
 
-from quiz.loader import load_bank, paused_gc
+from quiz.bank import paused_gc
+from quiz.loader import load_bank
 
 ROUNDS = {1_000: 15, 10_000: 5, 100_000: 1}
 
