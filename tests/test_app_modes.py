@@ -104,7 +104,7 @@ async def test_command_line_mode_topics_count_and_seed(
         assert isinstance(screen, QuestionScreen)
         assert screen.session.mode == "exam" and screen.session.total == 2
         assert {q.topic for q in screen.session.questions} == {"alpha"}
-        assert "seed 9" in str(screen.query_one("#exam-seed").render())
+        assert "seed 9" in str(screen.query_one("#session-mode").render())
 
 
 async def test_the_time_limit_ends_an_exam(small_bank_path: Path, tmp_path: Path) -> None:

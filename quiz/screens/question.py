@@ -50,8 +50,11 @@ class QuestionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="question-bar"):
             yield Label(id="question-topic", markup=False)
-            if not self.session.feedback:
-                yield Label(f"Exam · seed {self.session.seed}", id="exam-seed")
+            if self.session.mode != "practice":
+                mode = self.session.mode.capitalize()
+                if not self.session.feedback:
+                    mode += f" · seed {self.session.seed}"  # a class can sit the same exam
+                yield Label(mode, id="session-mode")
             if self.session.deadline is not None:
                 yield Label(id="countdown")
             yield Label(id="question-count")
