@@ -337,3 +337,15 @@ async def test_tiny_terminals_do_not_crash(make_app: MakeApp) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running
+
+
+@pytest.mark.parametrize(("key", "right"), [("1", False), ("2", True), ("f", True)])
+async def test_true_false_takes_numbers_as_well_as_letters(
+    make_app: MakeApp, key: str, right: bool
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_with(app, pilot, "a-tf")  # the answer is false
+        await pilot.press(key)
+        await pilot.pause()
+        assert feedback(app).has_class("right" if right else "wrong")
