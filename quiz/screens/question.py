@@ -88,7 +88,7 @@ class QuestionScreen(Screen[None]):
         countdown = self.query_one("#countdown", Label)
         countdown.update(f"⏱ {minutes}:{seconds:02d} left")
         countdown.set_class(left < 60, "hurry")
-        if left <= 0:
+        if left <= 0 and not self.ending:
             self.notify(
                 "Time is up: the questions not answered count as unanswered.",
                 title="Exam",
