@@ -95,10 +95,6 @@ class StudySession:
         return None if self.deadline is None else max(0.0, self.deadline - self.clock())
 
     @property
-    def unanswered(self) -> list[Question]:
-        return self.questions[len(self.results) :]
-
-    @property
     def current(self) -> Question:
         return self.questions[self.index]
 
