@@ -349,3 +349,18 @@ async def test_true_false_takes_numbers_as_well_as_letters(
         await pilot.press(key)
         await pilot.pause()
         assert feedback(app).has_class("right" if right else "wrong")
+
+
+async def test_keys_typed_ahead_are_handled_in_order(make_app: MakeApp) -> None:
+    """Down, Space and Enter arriving together start a session over the selected topic."""
+    from textual import events
+
+    app = make_app(count=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key, character in (("down", None), ("space", " "), ("enter", "\r")):
+            app.post_message(events.Key(key, character))  # no waiting between keys
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert {q.topic for q in app.screen.session.questions} == {"beta"}

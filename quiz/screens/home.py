@@ -39,7 +39,7 @@ FIXED_COLUMNS = len(_line(("", "", "", "", "", "", "", "", "·····"), 0)) + 
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "start('practice')", "Practice", priority=True),
+        Binding("enter", "start('practice')", "Practice"),
         Binding("r", "start('review')", "Review"),
         Binding("d", "start('drill')", "Drill"),
         Binding("e", "start('exam')", "Exam"),
