@@ -109,11 +109,11 @@ class QuestionScreen(Screen[None]):
         body = self.query_one("#question-body", VerticalScroll)
         await self.query("#answer").remove()
         self.query_one(Feedback).display = False
-        body.mount(
+        await body.mount(
             answer_widget(question, session.choices(question)), before=self.query_one(Feedback)
         )
         body.scroll_home(animate=False)
-        self.call_after_refresh(self._focus_answer)
+        self._focus_answer()  # before the question is painted, so no key typed at once is lost
         session.show()
         self.refresh_bindings()
 
