@@ -83,9 +83,6 @@ class QuizApp(App[None]):
         """The seed of the next session: the one given, else a fresh one that is recorded."""
         return self.seed if self.seed is not None else self.rng.randrange(1, 1_000_000)
 
-    def cards(self) -> Cards:
-        return Cards(self.store.cards(self.profile, self.bank.title), self.scheduler)
-
     def start(self, mode: str, topics: tuple[str, ...] = ()) -> None:
         """Start a session of `mode` over `topics` (else those given at launch, else all)."""
         topics = topics or self.topics
@@ -98,12 +95,13 @@ class QuizApp(App[None]):
             questions = modes.exam(bank, topics, seed, count)
             time_limit = self.time_limit
         elif mode == "review":
-            cards = self.cards()
+            cards = Cards.load(store, profile, bank, self.scheduler)
             pace = personal_pace(store.paces(profile, bank.title), bank)
             questions = modes.review(bank, topics, cards, store.clock(), count)
         elif mode == "drill":
             summary = store.topic_summary(profile, bank.title, bank.topics)
-            mastery = modes.mastery(summary, self.cards().by_topic(bank, store.clock()))
+            recall = Cards.load(store, profile, bank, self.scheduler).by_topic(bank, store.clock())
+            mastery = modes.mastery(summary, recall)
             questions = modes.drill(
                 bank, topics, rng, count, mastery, store.question_stats(profile, bank.title)
             )

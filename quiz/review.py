@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from fsrs import Card, Rating, Scheduler
 
 from quiz.bank import Bank, Question
+from quiz.store import ProgressStore
 
 DEFAULT_RETENTION = 0.9
 SLOW, FAST = 1.5, 0.6  # answer time over the expected time, beyond which right is Hard / Easy
@@ -77,6 +78,11 @@ class Cards:
     def __init__(self, stored: dict[str, str], scheduler: Scheduler) -> None:
         self.scheduler = scheduler
         self.cards = {qid: Card.from_json(text) for qid, text in stored.items()}
+
+    @classmethod
+    def load(cls, store: ProgressStore, profile: str, bank: Bank, scheduler: Scheduler) -> Cards:
+        """A profile's cards for `bank`, as the progress store keeps them."""
+        return cls(store.cards(profile, bank.title), scheduler)
 
     def card(self, question: Question) -> Card:
         return self.cards.get(question.id) or Card()

@@ -37,6 +37,10 @@ def _line(cells: tuple[str, ...], topic_width: int) -> str:
 FIXED_COLUMNS = len(_line(("", "", "", "", "", "", "", "", "·····"), 0)) + 2
 
 
+def _topic_width(screen_width: int) -> int:
+    return max(12, min(40, screen_width - FIXED_COLUMNS))
+
+
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start('practice')", "Practice"),
@@ -75,6 +79,7 @@ class HomeScreen(Screen[None]):
         self.rows: list[TopicStats] = []
         self.known: dict[str, int] = {}
         self.recall: dict[str, TopicRecall] = {}
+        self.topic_width = 0  # the width the table was last fitted to
         self.stale = False  # True once the screen has been shown: resuming reloads the scores
 
     def compose(self) -> ComposeResult:
@@ -110,13 +115,14 @@ class HomeScreen(Screen[None]):
         self.stale = True
 
     def on_resize(self) -> None:
-        self.fill_table()
+        if _topic_width(self.app.size.width) != self.topic_width:  # compose already fitted it
+            self.fill_table()
 
     def load(self) -> None:
         now = self.store.clock()
         self.rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
         self.known = self.store.known_per_topic(self.profile, self.bank.title)
-        cards = Cards(self.store.cards(self.profile, self.bank.title), self.scheduler)
+        cards = Cards.load(self.store, self.profile, self.bank, self.scheduler)
         self.recall = cards.by_topic(self.bank, now)
 
     def summary_text(self) -> str:
@@ -141,7 +147,7 @@ class HomeScreen(Screen[None]):
 
     def table_lines(self) -> tuple[Content, list[Content]]:
         """The header and one line per topic, fitted to the terminal's width."""
-        width = max(12, min(40, self.app.size.width - FIXED_COLUMNS))
+        width = self.topic_width = _topic_width(self.app.size.width)
         sizes = self.bank.count_by_topic()
         now = self.store.clock()
         lines = []

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from quiz.session import StudySession
 from quiz.widgets.answers import AnswerGiven, answer_widget
@@ -119,8 +119,8 @@ class QuestionScreen(Screen[None]):
 
     def _focus_answer(self) -> None:
         answer = self.query_one("#answer")
-        target = answer.query("Input").first() if answer.query("Input") else answer
-        target.focus()
+        inputs = answer.query(Input)
+        (inputs.first() if inputs else answer).focus()
 
     @on(AnswerGiven)
     def answered(self, event: AnswerGiven) -> None:
