@@ -28,7 +28,7 @@ def _line(cells: tuple[str, ...], topic_width: int) -> str:
     if len(topic) > topic_width:
         topic = topic[: topic_width - 1] + "…"
     return (
-        f" {mark} {topic:<{topic_width}} {mastery:<6} {right:>5} {tries:>5} {due:>4} "
+        f" {mark} {topic:<{topic_width}} {mastery:<7} {right:>5} {tries:>5} {due:>4} "
         f"{recall:>6}  {studied:<10} {trend}"
     )
 
