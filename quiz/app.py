@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
-from quiz import modes
+from quiz import modes, settings
 from quiz.bank import Bank
+from quiz.grading import Vocabulary
 from quiz.review import DEFAULT_RETENTION, Cards, make_scheduler, personal_pace
 from quiz.screens.home import HomeScreen
 from quiz.session import StudySession
@@ -21,6 +23,10 @@ from quiz.store import ProgressStore
 if TYPE_CHECKING:
     from quiz.screens.question import QuestionScreen
     from quiz.screens.summary import SummaryScreen
+
+# Keys that arrive this soon after a question appears do not answer it: the learner has not
+# read it yet (a second Enter after "next", or a key pressed twice).
+ANSWER_DELAY_S = 0.4
 
 # Only the home screen is imported at start-up; the others load when first opened, which
 # keeps the time to the first paint close to that of an empty Textual app.
@@ -50,10 +56,12 @@ class QuizApp(App[None]):
         retention: float = DEFAULT_RETENTION,
         warning: str | None = None,
         rng: random.Random | None = None,
+        answer_delay: float = ANSWER_DELAY_S,
     ) -> None:
         """`mode` starts a session of that mode at launch; `count` None means the mode's own
         default; `seed` fixes every session's questions and order; `time_limit` (seconds)
-        applies to exams."""
+        applies to exams; keys that arrive within `answer_delay` seconds of a question
+        appearing do not answer it."""
         super().__init__()
         self.bank = bank
         self.store = store
@@ -67,8 +75,11 @@ class QuizApp(App[None]):
         self.warning = warning
         self.rng = rng or random.Random(seed)
         self.active: StudySession | None = None
+        self.answer_delay = answer_delay
+        self.vocabulary = Vocabulary(bank.questions)  # built on the first typed answer
 
     def on_mount(self) -> None:
+        self._apply_saved_theme()
         self.push_screen(
             HomeScreen(self.bank, self.store, self.profile, self.scheduler, self.warning)
         )
@@ -83,17 +94,30 @@ class QuizApp(App[None]):
         """The seed of the next session: the one given, else a fresh one that is recorded."""
         return self.seed if self.seed is not None else self.rng.randrange(1, 1_000_000)
 
-    def start(self, mode: str, topics: tuple[str, ...] = ()) -> None:
-        """Start a session of `mode` over `topics` (else those given at launch, else all)."""
+    def start(
+        self,
+        mode: str,
+        topics: tuple[str, ...] = (),
+        *,
+        count: int | None = None,
+        seed: int | None = None,
+        time_limit: float | None = None,
+    ) -> None:
+        """Start a session of `mode` over `topics` (else those given at launch, else all).
+
+        `count`, `seed` and `time_limit` default to those given at launch."""
         topics = topics or self.topics
-        seed = self._session_seed()
+        seed = self._session_seed() if seed is None else seed
         rng = random.Random(seed)
-        count = self.count or modes.DEFAULT_COUNT[mode]
+        count = count or self.count or modes.DEFAULT_COUNT[mode]
         bank, store, profile = self.bank, self.store, self.profile
-        cards, pace, time_limit = None, 1.0, None
+        cards, pace = None, 1.0
         if mode == "exam":
             questions = modes.exam(bank, topics, seed, count)
-            time_limit = self.time_limit
+            time_limit = time_limit if time_limit is not None else self.time_limit
+            notice = modes.exam_notice(bank, topics, count, len(questions))
+            if notice and questions:
+                self.notify(notice, title="Exam", markup=False, timeout=6)
         elif mode == "review":
             cards = Cards.load(store, profile, bank, self.scheduler)
             pace = personal_pace(store.paces(profile, bank.title), bank)
@@ -125,36 +149,77 @@ class QuizApp(App[None]):
                 rng=rng,
                 cards=cards,
                 pace=pace,
-                time_limit=time_limit,
+                time_limit=time_limit if mode == "exam" else None,
+                vocabulary=self.vocabulary,
             )
+        )
+
+    def set_up_exam(self, topics: tuple[str, ...] = ()) -> None:
+        """Ask for the exam's questions, time limit and seed (defaults filled in), then start."""
+        from quiz.screens.exam_setup import ExamSetup, ExamSetupScreen
+
+        topics = topics or self.topics
+        count = self.count or modes.DEFAULT_COUNT["exam"]
+        available = len(modes.exam(self.bank, topics, 0, len(self.bank.questions)))
+        notice = modes.exam_notice(self.bank, topics, available, available)
+        text = f"{available} questions in {'the chosen' if topics else 'all'} topics"
+        if notice:
+            text += notice.partition(":")[1] + notice.partition(":")[2]
+
+        def chosen(setup: ExamSetup | None) -> None:
+            if setup is not None:
+                self.start(
+                    "exam", topics, count=setup.count, seed=setup.seed, time_limit=setup.time_limit
+                )
+
+        self.push_screen(
+            ExamSetupScreen(count, self.time_limit, self._session_seed(), text), chosen
         )
 
     def begin(self, session: StudySession) -> None:
         from quiz.screens.question import QuestionScreen
 
         self.active = session
-        self.push_screen(QuestionScreen(session))
+        self.push_screen(QuestionScreen(session, self.answer_delay))
 
     def on_home_screen_start_requested(self, event: HomeScreen.StartRequested) -> None:
-        self.start(event.mode, event.topics)
+        if event.mode == "exam":
+            self.set_up_exam(event.topics)
+        else:
+            self.start(event.mode, event.topics)
 
-    def on_question_screen_ended(self, event: QuestionScreen.Ended) -> None:
+    async def on_question_screen_ended(self, event: QuestionScreen.Ended) -> None:
+        from quiz.screens.question import QuestionScreen
+
         session = event.session
         session.end()
         self.active = None
+        # Help, the palette or a dialog may be open on top (the time ran out under it): they
+        # close with the session, so that nothing leads back to it.
+        while not isinstance(self.screen, QuestionScreen) and len(self.screen_stack) > 1:
+            await self.pop_screen()
         if session.results or not session.feedback:
             from quiz.screens.summary import SummaryScreen
 
-            self.switch_screen(SummaryScreen(session))
+            await self.switch_screen(SummaryScreen(session, self.answer_delay))
         else:
-            self.pop_screen()
+            await self.pop_screen()
 
     def on_summary_screen_retry_requested(self, event: SummaryScreen.RetryRequested) -> None:
         seed = self._session_seed()
         questions = list(event.questions)
         random.Random(seed).shuffle(questions)
         self.pop_screen()
-        self.begin(StudySession(self.bank, self.store, self.profile, questions, seed=seed))
+        self.begin(
+            StudySession(
+                self.bank,
+                self.store,
+                self.profile,
+                questions,
+                seed=seed,
+                vocabulary=self.vocabulary,
+            )
+        )
 
     # --- screens and commands -------------------------------------------------------------
 
@@ -183,15 +248,45 @@ class QuizApp(App[None]):
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Each command once: the toolkit's theme and quit, then ours. The toolkit's other
+        entries (its keys panel, maximize, screenshot) duplicate ours or do nothing here."""
+        for command in super().get_system_commands(screen):
+            if command.title in TOOLKIT_COMMANDS:
+                yield command
         if self.active is None:
             for mode, text in MODE_HELP.items():
-                yield SystemCommand(f"Start {mode}", text, partial(self.start, mode))
-            yield SystemCommand("Home", "Back to the topics", self.action_go_home)
+                begin = self.set_up_exam if mode == "exam" else partial(self.start, mode)
+                yield SystemCommand(f"Start {mode}", text, begin)
+            if not isinstance(screen, HomeScreen):
+                yield SystemCommand("Home", "Back to the topics", self.action_go_home)
         yield SystemCommand(
             "Statistics", "Accuracy per topic over sessions", self.action_show_stats
         )
         yield SystemCommand("Keys", "Every key, on one page", self.action_help)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """In a text box ? types a question mark, so there the key bar offers F1 for help."""
+        if binding.id == "help" and self._typing():
+            return "F1"
+        return super().get_key_display(binding)
+
+    def _typing(self) -> bool:
+        from textual.widgets import Input  # loaded with the first text box anyway
+
+        return isinstance(self.focused, Input)
+
+    # --- the theme, remembered across launches ----------------------------------------------
+
+    def _apply_saved_theme(self) -> None:
+        """Start in the theme chosen last time (if it still exists); save each new choice."""
+        theme = self.saved_theme = settings.saved_theme()
+        if theme is not None and theme in self.available_themes:  # else keep the default
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self.saved_theme and settings.save(theme=theme.name):
+            self.saved_theme = theme.name
 
 
 MODE_HELP = {
@@ -201,6 +296,7 @@ MODE_HELP = {
     "exam": "A fixed set in an order fixed by the seed; verdicts at the end",
     "mistakes": "The questions you last got wrong, most recent first",
 }
+TOOLKIT_COMMANDS = {"Theme", "Quit"}  # the toolkit's palette entries worth keeping
 EMPTY = {
     "practice": "No questions in the chosen topics.",
     "review": "Nothing is due for review. Come back later, or practise.",

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from quiz import __version__
 from quiz.bank import Bank, BankErrors, shipped_bank_path
 from quiz.bankcache import load_bank_cached
 from quiz.modes import MODES
+from quiz.options import parse_count, parse_duration, parse_seed
 from quiz.paths import cache_dir, data_dir, default_profile
 from quiz.review import DEFAULT_RETENTION
 from quiz.store import ProgressStore, StoreError
+
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -176,28 +179,17 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 }
 
 
-def _positive(raw: str) -> int:
-    value = int(raw) if raw.isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {raw!r}")
-    return value
+def _option(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse type from one of quiz.options' parsers: its message becomes the usage error."""
 
+    def convert(raw: str) -> T:
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
-def _duration(raw: str) -> float:
-    """'90s', '10m', '1h', '1h30m', or a number of minutes, as seconds."""
-    text = raw.strip().lower()
-    if text.replace(".", "", 1).isdigit():
-        text += "m"
-    match = re.fullmatch(r"(?:(\d+)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+)s)?", text)
-    seconds = 0.0
-    if match and text:
-        hours, minutes, secs = match.groups()
-        seconds = int(hours or 0) * 3600 + float(minutes or 0) * 60 + int(secs or 0)
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError(
-            f"expected a duration such as 10m, 90s or 1h30m, not {raw!r}"
-        )
-    return seconds
+    convert.__name__ = parse.__name__
+    return convert
 
 
 def _retention(raw: str) -> float:
@@ -252,21 +244,21 @@ def _app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--count",
-        type=_positive,
+        type=_option(parse_count),
         default=None,
         metavar="N",
         help="questions per session (default: 20 for exam and review, else 10)",
     )
     parser.add_argument(
         "--time",
-        type=_duration,
+        type=_option(parse_duration),
         default=None,
         metavar="LIMIT",
         help="an exam's time limit, e.g. 10m, 90s, 1h30m",
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=_option(parse_seed),
         default=None,
         metavar="N",
         help="fix the questions and their order: the same seed, the same exam",

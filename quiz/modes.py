@@ -42,6 +42,20 @@ def exam(bank: Bank, topics: Iterable[str], seed: int, count: int) -> list[Quest
     return random.Random(seed).sample(questions, min(count, len(questions)))
 
 
+def exam_notice(bank: Bank, topics: Iterable[str], asked: int, given: int) -> str | None:
+    """What to tell the learner when an exam has fewer questions than asked for, or leaves
+    flashcards out: "8 questions (20 asked for): 2 flashcards are not asked in exams"."""
+    cards = sum(q.type == "card" for q in pool(bank, topics))
+    if given >= asked and not cards:
+        return None
+    text = f"{given} question{'s' * (given != 1)}"
+    if given < asked:
+        text += f" ({asked} asked for)"
+    if cards:
+        text += f": {cards} flashcard{'s are' if cards != 1 else ' is'} not asked in exams"
+    return text
+
+
 def review(
     bank: Bank, topics: Iterable[str], cards: Cards, now: float, count: int
 ) -> list[Question]:

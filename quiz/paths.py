@@ -22,6 +22,12 @@ def cache_dir() -> Path:
     return Path(chosen).expanduser() if chosen else platformdirs.user_cache_path(APP_NAME) / "banks"
 
 
+def config_dir() -> Path:
+    """Settings live here: `QUIZ_CONFIG_DIR`, else the user config folder."""
+    chosen = os.environ.get("QUIZ_CONFIG_DIR")
+    return Path(chosen).expanduser() if chosen else platformdirs.user_config_path(APP_NAME)
+
+
 def default_profile() -> str:
     """The login name, which is who is studying unless `--profile` says otherwise."""
     import getpass

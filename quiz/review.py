@@ -7,11 +7,11 @@ to `fsrs.Scheduler`, and keeps the card the scheduler returns.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 
 from quiz.bank import Bank, Question
 from quiz.store import ProgressStore
@@ -68,8 +68,17 @@ def rating(
 
 @dataclass(frozen=True, slots=True)
 class TopicRecall:
-    due: int  # cards due now, new ones included
-    recall: float | None  # mean predicted recall of the reviewed cards, None if none yet
+    """A topic's cards as Anki counts them, and how well they are likely remembered now."""
+
+    new: int  # questions without a card yet
+    learning: int  # cards in (re)learning that are due now
+    review: int  # cards in review that are due now
+    recall: float | None  # mean predicted recall, None until a question is reviewed or missed
+
+    @property
+    def due(self) -> int:
+        """Everything a review session would ask now: new cards count as due."""
+        return self.new + self.learning + self.review
 
 
 class Cards:
@@ -93,6 +102,13 @@ class Cards:
         self.cards[question.id] = card
         return card.to_json(), card.due.timestamp()
 
+    def put_back(self, question: Question, card: Card | None) -> None:
+        """Restore a card as it was before a review (None: it had never been reviewed)."""
+        if card is None:
+            self.cards.pop(question.id, None)
+        else:
+            self.cards[question.id] = card
+
     def is_due(self, question: Question, now: float) -> bool:
         card = self.cards.get(question.id)
         return card is None or card.due.timestamp() <= now
@@ -114,16 +130,33 @@ class Cards:
             ),
         )
 
-    def by_topic(self, bank: Bank, now: float) -> dict[str, TopicRecall]:
-        due: dict[str, int] = dict.fromkeys(bank.topics, 0)
+    def by_topic(
+        self, bank: Bank, now: float, last_correct: Mapping[str, bool] | None = None
+    ) -> dict[str, TopicRecall]:
+        """Per topic: new, learning and review cards due now, and the mean predicted recall.
+
+        `last_correct` maps a question id to whether its latest answer, in any mode, was
+        right. A reviewed question last answered wrong counts as recall 0: right after a
+        review the scheduler predicts 100% recall even when the answer was Again, and a
+        practice answer does not touch the card at all. Questions never reviewed have no
+        prediction and stay out of the mean, right or wrong alike (counting only the wrong
+        ones would show 0% for a topic practised 9 times out of 10 right).
+        """
+        last_correct = last_correct or {}
+        counts = {t: [0, 0, 0] for t in bank.topics}  # new, learning, review
         recalls: dict[str, list[float]] = {t: [] for t in bank.topics}
         for q in bank.questions:
-            if self.is_due(q, now):
-                due[q.topic] += 1
+            card = self.cards.get(q.id)
+            if card is None:
+                counts[q.topic][0] += 1
+            elif card.due.timestamp() <= now:
+                counts[q.topic][2 if card.state == State.Review else 1] += 1
             value = self.recall(q, now)
             if value is not None:
-                recalls[q.topic].append(value)
-        return {
-            t: TopicRecall(due[t], sum(recalls[t]) / len(recalls[t]) if recalls[t] else None)
-            for t in bank.topics
-        }
+                recalls[q.topic].append(value if last_correct.get(q.id, True) else 0.0)
+        result = {}
+        for t in bank.topics:
+            new, learning, review = counts[t]
+            mean = sum(recalls[t]) / len(recalls[t]) if recalls[t] else None
+            result[t] = TopicRecall(new, learning, review, mean)
+        return result

@@ -5,12 +5,21 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from fsrs import Card
 
 from quiz.bank import Bank, Question
-from quiz.grading import Grade, Response, grade
+from quiz.grading import Grade, Response, Vocabulary, grade
 from quiz.review import Cards, rating
 from quiz.store import ProgressStore
+
+T = TypeVar("T")
+
+
+class SessionClosed(Exception):
+    """An answer arrived after the session ended or after its deadline: it does not count."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +27,11 @@ class Result:
     question: Question
     grade: Grade
     seconds: float
+    answer_id: int | None = None  # the stored answer; None when it could not be saved
+    unanswered: bool = False  # an exam question left unanswered
+    overridden: bool = False  # marked wrong, then declared right by the learner
+    rating: int | None = None  # review: the FSRS rating the answer gave, 1 (Again) to 4 (Easy)
+    due: float | None = None  # review: when the card is due next
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +72,10 @@ class StudySession:
         cards: Cards | None = None,
         pace: float = 1.0,
         time_limit: float | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
-        """`cards` (review mode) are moved on by each answer; `time_limit` is in seconds."""
+        """`cards` (review mode) are moved on by each answer; `time_limit` is in seconds;
+        `vocabulary` is the bank's words, which a typed answer may not be a typo of."""
         self.bank = bank
         self.store = store
         self.profile = profile
@@ -69,6 +85,7 @@ class StudySession:
         self.clock = clock or store.clock
         self.cards = cards
         self.pace = pace
+        self.vocabulary = vocabulary or Vocabulary(bank.questions)
         rng = rng or random.Random(seed)
         self.choice_order = {
             q.id: tuple(rng.sample(q.choices, len(q.choices))) if q.shuffle else q.choices
@@ -83,8 +100,10 @@ class StudySession:
         self.results: list[Result] = []
         self.started = self.shown_at = self.clock()
         self.deadline = None if time_limit is None else self.started + time_limit
+        self.timed_out = False
         self.save_error: str | None = None
         self.ended = False
+        self._card_before: Card | None = None  # review: the current card before it was graded
 
     @property
     def feedback(self) -> bool:
@@ -118,23 +137,108 @@ class StudySession:
         """The current question is on screen: its answer time starts now."""
         self.shown_at = self.clock()
 
-    def answer(self, response: Response) -> Grade:
-        """Grade the current question and save the answer before returning."""
-        question = self.current
-        result = grade(question, response)
+    def answer(self, response: Response) -> Result:
+        """Grade the current question and save the answer before returning.
+
+        Raises `SessionClosed` once the session has ended or its time has run out: the
+        session itself, not only the screen, refuses answers after the deadline.
+        """
+        if self.ended or self.answered_current:
+            raise SessionClosed("this question is already answered")
         now = self.clock()
+        if self.deadline is not None and now > self.deadline:
+            raise SessionClosed("time is up")
+        return self._answer(response, now)
+
+    def time_up(self, pending: Response | None) -> None:
+        """The time has run out: grade and save what was typed but not submitted, as Moodle
+        does, then end the session; the questions left count as unanswered."""
+        self.timed_out = True
+        if pending is not None and not self.ended and not self.answered_current:
+            assert self.deadline is not None
+            self._answer(pending, self.deadline)
+        self.end()
+
+    def _answer(self, response: Response, now: float) -> Result:
+        question = self.current
+        verdict = grade(question, response, self.vocabulary)
         seconds = max(0.0, now - self.shown_at)
-        self.results.append(Result(question, result, seconds))
-        card = None
+        card = rated = None
         if self.cards is not None:  # review: the answer also moves the card on
             own_grade = response if question.type == "card" and isinstance(response, int) else None
-            card = self.cards.review(
-                question, rating(question, result.correct, seconds, self.pace, own_grade), now
-            )
+            rated = rating(question, verdict.correct, seconds, self.pace, own_grade)
+            self._card_before = self.cards.cards.get(question.id)
+            card = self.cards.review(question, rated, now)
+        answer_id = self._save(
+            lambda: self.store.record(
+                self.record,
+                question,
+                verdict.given,
+                verdict.correct,
+                seconds,
+                card,
+                score=verdict.score,
+            ),
+            "this answer could not be saved",
+        )
+        result = Result(
+            question,
+            verdict,
+            seconds,
+            answer_id,
+            rating=None if rated is None else int(rated),
+            due=None if card is None else card[1],
+        )
+        self.results.append(result)
+        return result
+
+    def _save(self, write: Callable[[], T], failure: str) -> T | None:
+        """Run one store write; on failure keep going and say so in `save_error`."""
         try:
-            self.store.record(self.record, question, result.given, result.correct, seconds, card)
+            value = write()
         except sqlite3.Error as exc:
-            self.save_error = f"this answer could not be saved: {exc}"
+            self.save_error = f"{failure}: {exc}"
+            return None
+        self.save_error = None
+        return value
+
+    @property
+    def can_override(self) -> bool:
+        """Whether the learner may say "I was right" about the answer just given: a short or
+        cloze answer marked wrong, in any mode that gives verdicts (never in an exam)."""
+        if not self.feedback or not self.answered_current:
+            return False
+        result = self.results[self.index]
+        return (
+            result.question.type in ("short", "cloze")
+            and not result.grade.correct
+            and not result.overridden
+        )
+
+    def override(self) -> Result:
+        """Count the answer just given as right, recorded as overridden; in review, the card
+        is rescheduled as if it had been answered right."""
+        if not self.can_override:
+            raise SessionClosed("this answer cannot be overridden")
+        old = self.results[self.index]
+        question = old.question
+        verdict = replace(old.grade, correct=True, score=1.0, typo=False)
+        card = rated = None
+        if self.cards is not None:
+            rated = rating(question, True, old.seconds, self.pace)
+            self.cards.put_back(question, self._card_before)
+            card = self.cards.review(question, rated, self.clock())
+        if old.answer_id is not None:
+            answer_id = old.answer_id
+            self._save(lambda: self.store.override(answer_id, card), "the override was not saved")
+        result = replace(
+            old,
+            grade=verdict,
+            overridden=True,
+            rating=None if rated is None else int(rated),
+            due=None if card is None else card[1],
+        )
+        self.results[self.index] = result
         return result
 
     def advance(self) -> bool:
@@ -146,18 +250,36 @@ class StudySession:
         return True
 
     def end(self) -> None:
-        if not self.ended:
-            self.ended = True
-            try:
-                self.store.end_session(self.record)
-            except sqlite3.Error as exc:
-                self.save_error = f"the session's end could not be saved: {exc}"
+        """End the sitting. In an exam, every question not answered is recorded as
+        unanswered, so the exam's score is right answers over all its questions."""
+        if self.ended:
+            return
+        self.ended = True
+        if not self.feedback:
+            for question in self.questions[len(self.results) :]:
+                self._record_unanswered(question)
+        self._save(lambda: self.store.end_session(self.record), "the session's end was not saved")
+
+    def _record_unanswered(self, question: Question) -> None:
+        verdict = Grade(False, "", question.answer_text, score=0.0)
+        answer_id = self._save(
+            lambda: self.store.record(
+                self.record, question, "", False, 0.0, score=0.0, unanswered=True
+            ),
+            "an unanswered question could not be saved",
+        )
+        self.results.append(Result(question, verdict, 0.0, answer_id, unanswered=True))
 
     # --- the summary ----------------------------------------------------------------------
 
     @property
     def score(self) -> tuple[int, int]:
+        """(right, counted): in an exam every question counts, answered or not."""
         return sum(r.grade.correct for r in self.results), len(self.results)
+
+    @property
+    def unanswered(self) -> int:
+        return sum(r.unanswered for r in self.results)
 
     def topic_results(self) -> list[TopicResult]:
         per_topic: dict[str, list[bool]] = {}

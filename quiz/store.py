@@ -102,6 +102,14 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX cards_by_due ON cards(profile, bank, due);
     """,
+    # 4 -> 5: an answer's partial score (0 to 1), exam questions left unanswered, and the
+    # learner's "I was right" override, so reports can tell each apart.
+    """
+    ALTER TABLE answers ADD COLUMN score REAL NOT NULL DEFAULT 0;
+    ALTER TABLE answers ADD COLUMN unanswered INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE answers ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0;
+    UPDATE answers SET score = correct;
+    """,
 ]
 
 _RECORD_TOPIC = """
@@ -160,6 +168,9 @@ class Attempt:
     answered_at: float
     question_hash: str
     mode: str
+    score: float = 0.0  # 0 to 1: partial credit of multi and cloze answers
+    unanswered: bool = False  # an exam question the time or the learner left unanswered
+    overridden: bool = False  # marked wrong, then declared right by the learner
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,11 +304,16 @@ class ProgressStore:
         correct: bool,
         seconds: float,
         card: tuple[str, float] | None = None,
-    ) -> None:
-        """Record one answer, committed before this returns.
+        *,
+        score: float | None = None,
+        unanswered: bool = False,
+    ) -> int:
+        """Record one answer, committed before this returns; return its id.
 
         `card` is the question's new spaced-repetition card (its JSON and due time), saved in
-        the same transaction, so that an answer and its schedule never disagree.
+        the same transaction, so that an answer and its schedule never disagree. `score` is
+        the partial credit (default: 1 if right, else 0). An `unanswered` exam question counts
+        as an attempt that was not right.
         """
         row = {
             "session": session.id,
@@ -307,15 +323,18 @@ class ProgressStore:
             "topic": question.topic,
             "given": given,
             "correct": int(correct),
+            "score": float(correct) if score is None else score,
+            "unanswered": int(unanswered),
             "seconds": seconds,
             "at": self.clock(),
             "hash": question.content_hash,
         }
         with self._write() as db:
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO answers (session_id, profile, bank, question_id, topic, given,"
-                " correct, seconds, answered_at, question_hash) VALUES (:session, :profile,"
-                " :bank, :qid, :topic, :given, :correct, :seconds, :at, :hash)",
+                " correct, seconds, answered_at, question_hash, score, unanswered) VALUES"
+                " (:session, :profile, :bank, :qid, :topic, :given, :correct, :seconds, :at,"
+                " :hash, :score, :unanswered)",
                 row,
             )
             db.execute(_RECORD_TOPIC, row)
@@ -326,6 +345,61 @@ class ProgressStore:
                     "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
                     (session.profile, session.bank, question.id, question.topic, *card),
                 )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def override(self, answer_id: int, card: tuple[str, float] | None = None) -> bool:
+        """The learner says a wrong answer was right: count it as right, marked overridden.
+
+        Every summary is corrected in the same transaction, and `card` (the question's card
+        rescheduled as right) replaces the one the wrong verdict produced. Returns False when
+        there is no such wrong answer.
+        """
+        with self._write() as db:
+            found = db.execute(
+                "SELECT session_id, profile, bank, question_id, topic, answered_at FROM answers"
+                " WHERE id = ? AND correct = 0 AND unanswered = 0",
+                (answer_id,),
+            ).fetchone()
+            if found is None:
+                return False
+            session, profile, bank, qid, topic, at = found
+            db.execute(
+                "UPDATE answers SET correct = 1, score = 1, overridden = 1 WHERE id = ?",
+                (answer_id,),
+            )
+            streak = 0  # the topic's run of right answers, counted back from the latest
+            for (right,) in db.execute(
+                "SELECT correct FROM answers WHERE profile = ? AND bank = ? AND topic = ?"
+                " ORDER BY answered_at DESC, id DESC",
+                (profile, bank, topic),
+            ):
+                if not right:
+                    break
+                streak += 1
+            db.execute(
+                "UPDATE topic_stats SET correct = correct + 1, streak = :streak,"
+                " best_streak = MAX(best_streak, :streak)"
+                " WHERE profile = :profile AND bank = :bank AND topic = :topic",
+                {"streak": streak, "profile": profile, "bank": bank, "topic": topic},
+            )
+            db.execute(
+                "UPDATE session_topics SET correct = correct + 1"
+                " WHERE profile = ? AND bank = ? AND topic = ? AND session_id = ?",
+                (profile, bank, topic, session),
+            )
+            db.execute(
+                "UPDATE question_stats SET wrong = wrong - 1,"
+                " last_correct = CASE WHEN last_at <= ? THEN 1 ELSE last_correct END"
+                " WHERE profile = ? AND bank = ? AND question_id = ?",
+                (at, profile, bank, qid),
+            )
+            if card is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
+                    (profile, bank, qid, topic, *card),
+                )
+        return True
 
     # --- what it answers ------------------------------------------------------------------
 
@@ -359,16 +433,30 @@ class ProgressStore:
 
     def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
         """Every answer this profile gave to one question, oldest first."""
+        rows = self.db.execute(
+            "SELECT a.session_id, a.question_id, a.topic, a.given, a.correct, a.seconds,"
+            " a.answered_at, a.question_hash, s.mode, a.score, a.unanswered, a.overridden"
+            " FROM answers a JOIN sessions s ON s.id = a.session_id"
+            " WHERE a.profile = ? AND a.bank = ? AND a.question_id = ?"
+            " ORDER BY a.answered_at, a.id",
+            (profile, bank, question_id),
+        )
         return [
-            Attempt(session, qid, topic, given, bool(correct), seconds, at, qhash, mode)
-            for session, qid, topic, given, correct, seconds, at, qhash, mode in self.db.execute(
-                "SELECT a.session_id, a.question_id, a.topic, a.given, a.correct, a.seconds,"
-                " a.answered_at, a.question_hash, s.mode FROM answers a"
-                " JOIN sessions s ON s.id = a.session_id"
-                " WHERE a.profile = ? AND a.bank = ? AND a.question_id = ?"
-                " ORDER BY a.answered_at, a.id",
-                (profile, bank, question_id),
+            Attempt(
+                session_id=row[0],
+                question_id=row[1],
+                topic=row[2],
+                given=row[3],
+                correct=bool(row[4]),
+                seconds=row[5],
+                answered_at=row[6],
+                question_hash=row[7],
+                mode=row[8],
+                score=row[9],
+                unanswered=bool(row[10]),
+                overridden=bool(row[11]),
             )
+            for row in rows
         ]
 
     def session_topic_history(

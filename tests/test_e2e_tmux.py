@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import time
 import uuid
@@ -99,14 +100,18 @@ def test_study_quit_relaunch_and_see_the_scores(terminal: Terminal, tmp_path: Pa
     for number in range(1, 4):
         screen = terminal.wait_for(f"Question {number} of 3")
         kind = next(k for k, hint in TYPE_HINTS.items() if hint[:30] in screen)
+        time.sleep(0.6)  # a person reads the question before answering
         terminal.send(*ANSWER_KEYS[kind])
         feedback = terminal.wait_for("Enter: next")
         assert "✓" in feedback or "✗" in feedback
-        terminal.send("Enter")
+        terminal.send("Enter", "Enter")  # a double press must not answer the next question
     summary = terminal.wait_for("Score:")
     assert "of 3 right" in summary
     terminal.send("C-q")
     terminal.wait_until_closed()
+    # Exactly the three answers given were stored: the second Enters answered nothing.
+    with sqlite3.connect(tmp_path / "data" / "progress.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 3
 
     terminal.start(command)
     home = terminal.wait_for("3 answers")  # the scores of the first run, read back

@@ -29,7 +29,7 @@ def app(small_bank_path: Path, tmp_path: Path) -> QuizApp:
         for qid, right in zip(["a-choice", "a-multi", "b-short", "b-card"], rights, strict=True):
             store.record(session, questions[qid], "x", right, 4.0)
         store.end_session(session)
-    quiz = QuizApp(bank, store, "ana", seed=7, count=None)
+    quiz = QuizApp(bank, store, "ana", seed=7, count=None, answer_delay=0)
     quiz.animation_level = "none"
     return quiz
 

@@ -245,3 +245,58 @@ def test_question_stats_follow_the_latest_answer(store: ProgressStore) -> None:
     store.end_session(session)
     [record] = store.sessions("ana", "Bank")
     assert (record.answered, record.correct, record.mode) == (4, 2, "practice")
+
+
+def test_scores_unanswered_and_overrides_are_recorded(store: ProgressStore) -> None:
+    session = store.start_session("ana", "Bank", "exam", 3)
+    store.record(session, question("q1"), "A, C", False, 1.0, score=0.5)
+    store.record(session, question("q2"), "", False, 0.0, score=0.0, unanswered=True)
+    [partial] = store.history("ana", "Bank", "q1")
+    [left] = store.history("ana", "Bank", "q2")
+    assert (partial.score, partial.unanswered, left.score, left.unanswered) == (0.5, False, 0, True)
+    [alpha] = store.topic_summary("ana", "Bank", ["alpha"])
+    assert (alpha.attempts, alpha.correct) == (2, 0)  # unanswered counts in the exam's score
+    assert not store.override(store.db.execute("SELECT max(id) FROM answers").fetchone()[0])
+
+
+def test_an_override_corrects_every_summary(store: ProgressStore) -> None:
+    session = store.start_session("ana", "Bank", "practice", None)
+    for right in (True, True):
+        store.record(session, question("q1"), "B", right, 1.0)
+    wrong = store.record(session, question("q2"), "A", False, 1.0)
+    [alpha] = store.topic_summary("ana", "Bank", ["alpha"])
+    assert (alpha.correct, alpha.best_streak, alpha.trend) == (2, 2, (2 / 3,))
+    assert store.override(wrong, ("{}", 99.0))
+    assert not store.override(wrong)  # once
+    [alpha] = store.topic_summary("ana", "Bank", ["alpha"])
+    assert (alpha.attempts, alpha.correct, alpha.best_streak, alpha.trend) == (3, 3, 3, (1.0,))
+    stats = store.question_stats("ana", "Bank")["q2"]
+    assert (stats.wrong, stats.last_correct) == (0, True)
+    [attempt] = store.history("ana", "Bank", "q2")
+    assert (attempt.correct, attempt.score, attempt.overridden) == (True, 1.0, True)
+    assert store.cards("ana", "Bank") == {"q2": "{}"}
+    store.record(session, question("q1"), "A", False, 1.0)  # the streak goes on from there
+    store.record(session, question("q1"), "B", True, 1.0)
+    assert store.topic_summary("ana", "Bank", ["alpha"])[0].best_streak == 3
+
+
+def test_answers_from_before_scores_get_their_score_from_right_or_wrong(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    old = sqlite3.connect(path)
+    old.executescript(";".join(MIGRATIONS[:4]) + "; PRAGMA user_version = 4;")
+    old.execute("INSERT INTO sessions VALUES (1, 'ana', 'Bank', 'practice', 3, 10.0, 20.0)")
+    for i, correct in enumerate([1, 0]):
+        old.execute(
+            "INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
+            " seconds, answered_at, question_hash) VALUES (1, 'ana', 'Bank', ?, 'alpha', 'x', ?,"
+            " 1.0, ?, 'h')",
+            (f"q{i}", correct, 11.0 + i),
+        )
+    old.commit()
+    old.close()
+    store = ProgressStore.open(tmp_path, clock=Clock())
+    [right] = store.history("ana", "Bank", "q0")
+    [wrong] = store.history("ana", "Bank", "q1")
+    assert (right.score, wrong.score) == (1.0, 0.0)
+    assert not (right.unanswered or right.overridden)
+    store.close()

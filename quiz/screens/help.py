@@ -4,54 +4,68 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Label
 
-KEYS = """\
-Anywhere
-  ?  F1        this help
-  Ctrl+P       command palette: screens, actions, themes
-  Ctrl+Q       quit (every answer is already saved)
-
-Home (sessions cover the selected topics, or all)
-  ↑ ↓          move between topics
-  Space        select or unselect a topic
-  a            select all topics, or none
-  Enter        practice: shuffled questions, feedback after each
-  r            review: spaced repetition, the cards due now
-  d            drill: mostly your weakest topics and most-missed questions
-  e            exam: a fixed set by seed, verdicts at the end
-  m            mistakes: the questions you last got wrong
-  s            statistics
-
-Question
-  1-9          choice: pick;  multi: toggle
-  ↑ ↓ Enter    choice: move and pick
-  Space        multi: toggle;  card: show the answer
-  t f          true / false
-  Enter        submit the answer, then go on to the next question
-  Tab          cloze: next blank
-  1 2 3 4      card: grade Again / Hard / Good / Easy
-  PgUp PgDn    scroll a long question
-  Escape       end the session early (answers so far are kept)
-
-Summary
-  r            retry the missed questions
-  Enter Esc    back home
-  s            statistics
-
-Statistics
-  Escape       back
-"""
+CLOSE = "Escape, q or ? closes this help"
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Anywhere", (
+        ("?  F1", "this help"),
+        ("Ctrl+P", "command palette: screens, actions, themes"),
+        ("Ctrl+Q", "quit (every answer is already saved)"),
+    )),
+    ("Home (a session covers the selected topics, or all of them)", (
+        ("↑ ↓", "move between topics"),
+        ("Space", "select or unselect the topic under the cursor"),
+        ("a", "select all topics, or none"),
+        ("Enter", "practice: shuffled questions, feedback after each"),
+        ("r", "review: spaced repetition, the cards due now"),
+        ("d", "drill: mostly weak topics, most-missed questions first"),
+        ("e", "exam: choose questions, time limit and seed, then start"),
+        ("m", "mistakes: the questions you last got wrong"),
+        ("s", "statistics"),
+        ("New Lrn Due", "never reviewed · learning, due now · review, due now"),
+    )),
+    ("Question", (
+        ("1-9", "choice: pick;  multi: toggle"),
+        ("↑ ↓ Enter", "choice: move and pick"),
+        ("Space", "multi: toggle;  card: show the answer"),
+        ("t  f", "true/false: true, false"),
+        ("Enter", "submit the answer, then go on to the next question"),
+        ("Tab", "cloze: next blank"),
+        ("1 2 3 4", "card: grade Again / Hard / Good / Easy"),
+        ("o", 'after answering: "I was right", when a short or cloze answer was '
+              "marked wrong (not in exams)"),
+        ("PgUp PgDn", "scroll a long question"),
+        ("F1", "help (? types a question mark in a text box)"),
+        ("Escape", "end the session (asks first in an exam or review)"),
+    )),
+    ("Summary", (
+        ("r", "retry the missed questions"),
+        ("Enter Esc", "back home"),
+        ("s", "statistics"),
+    )),
+    ("Statistics", (
+        ("Escape  q", "back"),
+    )),
+)  # fmt: skip
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Static(KEYS, id="help-keys", markup=False)
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = CLOSE  # on the frame: seen however far it scrolls
+            for heading, keys in KEYS:
+                yield Label(heading, classes="help-heading")
+                for key, text in keys:
+                    # Two columns, so that a description that wraps stays in its column.
+                    with Horizontal(classes="help-row"):
+                        yield Label(key, classes="help-key", markup=False)
+                        yield Label(text, classes="help-text", markup=False)
 
     def action_close(self) -> None:
         self.dismiss()

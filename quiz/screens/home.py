@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from fsrs import Scheduler
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -17,28 +20,23 @@ from quiz.formatting import ago, bar, percent, sparkline
 from quiz.review import Cards, TopicRecall
 from quiz.store import ProgressStore, TopicStats
 from quiz.widgets.keybar import KeyBar
-from quiz.widgets.topic_table import TopicTable
+from quiz.widgets.topic_table import Column, Row, TopicTable, layout
 
-HEADER = (" ", "Topic", "Mastery", "Right", "Tries", "Due", "Recall", "Studied", "Trend")
-
-
-def _line(cells: tuple[str, ...], topic_width: int) -> str:
-    """One row of the topics table, in fixed columns (bank text stays plain text)."""
-    mark, topic, mastery, right, tries, due, recall, studied, trend = cells
-    if len(topic) > topic_width:
-        topic = topic[: topic_width - 1] + "…"
-    return (
-        f" {mark} {topic:<{topic_width}} {mastery:<7} {right:>5} {tries:>5} {due:>4} "
-        f"{recall:>6}  {studied:<10} {trend}"
-    )
-
-
-# Every column but the topic, with the gaps between them and room for a scrollbar.
-FIXED_COLUMNS = len(_line(("", "", "", "", "", "", "", "", "·····"), 0)) + 2
-
-
-def _topic_width(screen_width: int) -> int:
-    return max(12, min(40, screen_width - FIXED_COLUMNS))
+COLUMNS = (
+    Column("Mastery", left=True),
+    Column("Right", drop=1),
+    Column("Tries", drop=2),
+    Column("New"),  # no card yet
+    Column("Lrn"),  # (re)learning, due now
+    Column("Due"),  # review cards due now
+    Column("Recall"),
+    Column("Studied", left=True, drop=3),
+    Column("Trend", left=True, drop=4),
+)
+NO_CARDS = TopicRecall(0, 0, 0, None)
+HINTS = ("Space: select or unselect", "a: all or none", "?: every key")  # kept while they fit
+WIDE = 80  # narrower than this, the key bar is compact and leaves out the palette key
+SCROLLBAR = 1  # room for the topics' scrollbar (see quiz.tcss), shown when they overflow
 
 
 class HomeScreen(Screen[None]):
@@ -48,7 +46,7 @@ class HomeScreen(Screen[None]):
         Binding("d", "start('drill')", "Drill"),
         Binding("e", "start('exam')", "Exam"),
         Binding("m", "start('mistakes')", "Mistakes"),
-        Binding("space", "toggle_topic", "Select topic", show=False),
+        Binding("space", "toggle_topic", "Select or unselect", show=False),
         Binding("a", "toggle_all", "Select all or none", show=False),
         Binding("s", "app.show_stats", "Stats"),
     ]
@@ -79,8 +77,9 @@ class HomeScreen(Screen[None]):
         self.rows: list[TopicStats] = []
         self.known: dict[str, int] = {}
         self.recall: dict[str, TopicRecall] = {}
-        self.topic_width = 0  # the width the table was last fitted to
+        self.fitted_width = 0  # the width the table was last fitted to
         self.stale = False  # True once the screen has been shown: resuming reloads the scores
+        self.in_session = False  # a session covers the screen: its end clears the selection
 
     def compose(self) -> ComposeResult:
         self.load()
@@ -94,9 +93,7 @@ class HomeScreen(Screen[None]):
         yield Static(header, id="topics-header")
         with VerticalScroll(id="topics-scroll", can_focus=False):
             yield TopicTable(rows, id="topics")
-        yield Label(
-            "Space: select topics · a: all/none · ?: every key · Ctrl+Q: quit", id="home-hint"
-        )
+        yield Label(self.hint_text(), id="home-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(TopicTable).focus()
@@ -104,41 +101,83 @@ class HomeScreen(Screen[None]):
         self.call_after_refresh(self._add_key_bar)
 
     async def _add_key_bar(self) -> None:
-        await self.mount(KeyBar())
+        narrow = self.app.size.width < WIDE
+        await self.mount(KeyBar(compact=narrow, show_command_palette=not narrow))
         self.refresh_bindings()  # a key bar fills itself when the keys are announced
 
+    def on_screen_suspend(self) -> None:
+        from quiz.screens.question import QuestionScreen  # loaded already if a session began
+
+        # Only a session clears the selection when it ends: help, statistics, the palette or
+        # a cancelled exam dialog leave it as it was.
+        self.in_session = isinstance(self.app.screen, QuestionScreen)
+
     def on_screen_resume(self) -> None:
-        if self.stale:  # back from a session or the statistics: show the new scores
+        if self.stale:  # back from a session, help or the statistics: show the new scores
+            if self.in_session:
+                self.in_session = False
+                self.selected.clear()
             self.load()
             self.query_one("#home-summary", Static).update(self.summary_text())
-            self.fill_table()
+            self._redraw()
         self.stale = True
 
     def on_resize(self) -> None:
-        if _topic_width(self.app.size.width) != self.topic_width:  # compose already fitted it
-            self.fill_table()
+        if self.app.size.width != self.fitted_width:  # compose already fitted the table
+            self._redraw()
+            self._fit_key_bar()
+
+    def _fit_key_bar(self) -> None:
+        """Narrow, the key bar loses its padding and the palette key (Ctrl+P is in the help),
+        so that every key it shows fits whole."""
+        narrow = self.app.size.width < WIDE
+        for key_bar in self.query(KeyBar):
+            if key_bar.compact != narrow:
+                key_bar.compact = narrow
+                key_bar.show_command_palette = not narrow
+                self.refresh_bindings()  # the key bar rebuilds itself with the keys
 
     def load(self) -> None:
         now = self.store.clock()
         self.rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
-        self.known = self.store.known_per_topic(self.profile, self.bank.title)
+        stats = self.store.question_stats(self.profile, self.bank.title)
+        self.known = Counter(s.topic for s in stats.values() if s.last_correct)
+        last_correct = {qid: s.last_correct for qid, s in stats.items()}
         cards = Cards.load(self.store, self.profile, self.bank, self.scheduler)
-        self.recall = cards.by_topic(self.bank, now)
+        self.recall = cards.by_topic(self.bank, now, last_correct)
 
     def summary_text(self) -> str:
         questions = len(self.bank.questions)
-        due = sum(r.due for r in self.recall.values())
+        counts = self.recall.values()
         lines = [
             f"{questions} questions · {len(self.bank.topics)} topics · "
-            f"{sum(self.known.values())} known · {due} due for review"
+            f"{sum(self.known.values())} known",
+            f"{sum(r.new for r in counts)} new · {sum(r.learning for r in counts)} learning · "
+            f"{sum(r.review for r in counts)} due",
         ]
         total = sum(r.attempts for r in self.rows)
         if total:
             right = percent(sum(r.correct for r in self.rows) / total)
             weakest = modes.weakest(self.rows, modes.mastery(self.rows, self.recall))
             names = ", ".join(self.bank.topic_name(t) for t in weakest)
-            lines.append(f"{total} answers, {right} right · weakest: {names}")
+            answers = "answer" if total == 1 else "answers"
+            lines.append(f"{total} {answers}, {right} right · weakest: {names}")
         return "\n".join(lines)
+
+    def selection_text(self) -> str:
+        if not self.selected:
+            return "All topics"
+        return f"{len(self.selected)} of {len(self.bank.topics)} topics selected"
+
+    def hint_text(self) -> str:
+        """What sessions cover, then as many key hints as fit the width."""
+        width = self.app.size.width - 2  # the hint's padding
+        parts = [self.selection_text()]
+        for hint in HINTS:
+            if cell_len(" · ".join([*parts, hint])) > width:
+                break
+            parts.append(hint)
+        return " · ".join(parts)
 
     def fill_table(self) -> None:
         header, rows = self.table_lines()
@@ -147,43 +186,49 @@ class HomeScreen(Screen[None]):
 
     def table_lines(self) -> tuple[Content, list[Content]]:
         """The header and one line per topic, fitted to the terminal's width."""
-        width = self.topic_width = _topic_width(self.app.size.width)
+        self.fitted_width = self.app.size.width
         sizes = self.bank.count_by_topic()
         now = self.store.clock()
-        lines = []
-        for row in self.rows:
-            mastery = self.known.get(row.topic, 0) / max(1, sizes.get(row.topic, 0))
-            recall = self.recall.get(row.topic, TopicRecall(0, None))
+        rows = []
+        for stats in self.rows:
+            mastery = self.known.get(stats.topic, 0) / max(1, sizes.get(stats.topic, 0))
+            cards = self.recall.get(stats.topic, NO_CARDS)
             cells = (
-                "●" if row.topic in self.selected else "○",
-                self.bank.topic_name(row.topic),
                 bar(mastery, 6),
-                percent(row.accuracy),
-                str(row.attempts),
-                str(recall.due),
-                percent(recall.recall),
-                ago(row.last_studied, now),
-                sparkline(row.trend),
+                percent(stats.accuracy),
+                str(stats.attempts),
+                str(cards.new),
+                str(cards.learning),
+                str(cards.review),
+                percent(cards.recall),
+                ago(stats.last_studied, now),
+                sparkline(stats.trend),
             )
-            lines.append(Content(_line(cells, width)))
-        return Content(_line(HEADER, width)), lines
+            mark = "●" if stats.topic in self.selected else "○"
+            rows.append(Row(mark, self.bank.topic_name(stats.topic), cells))
+        header, lines = layout(COLUMNS, rows, self.fitted_width - SCROLLBAR)
+        return Content(header), [Content(line) for line in lines]  # bank text stays plain
 
     def _current_topic(self) -> str | None:
         if not self.rows:
             return None
         return self.rows[self.query_one(TopicTable).cursor].topic
 
-    def action_toggle_topic(self) -> None:
-        topic = self._current_topic()
-        if topic is None:
-            return
-        self.selected ^= {topic}
+    def _redraw(self) -> None:
+        """Fit the table and the hint again: the selection, the scores or the width changed."""
         self.fill_table()
-        self.query_one(TopicTable).action_move(1)
+        self.query_one("#home-hint", Label).update(self.hint_text())
+
+    def action_toggle_topic(self) -> None:
+        """Select or unselect the topic under the cursor; the cursor stays on it."""
+        topic = self._current_topic()
+        if topic is not None:
+            self.selected ^= {topic}
+            self._redraw()
 
     def action_toggle_all(self) -> None:
         self.selected = set() if self.selected else set(self.bank.topics)
-        self.fill_table()
+        self._redraw()
 
     def action_start(self, mode: str) -> None:
         ordered = tuple(t for t in self.bank.topics if t in self.selected)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from quiz.session import StudySession
-from quiz.widgets.answers import AnswerGiven, answer_widget
+from quiz.grading import Response
+from quiz.session import SessionClosed, StudySession
+from quiz.widgets.answers import AnswerGiven, Answering, answer_widget
 from quiz.widgets.feedback import Feedback
 from quiz.widgets.keybar import KeyBar
 
@@ -29,23 +33,29 @@ class QuestionScreen(Screen[None]):
     """Asks the session's questions one by one; saving happens as each is answered."""
 
     BINDINGS = [
-        Binding("enter", "next", "Next", priority=False),
-        Binding("escape", "end", "End session"),
-        Binding("pageup", "scroll_body(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_body(1)", "Scroll down", show=False),
+        Binding("enter", "next", "Next", priority=False, id="next"),
+        Binding("o", "override", "I was right", id="override"),
+        Binding("escape", "end", "End session", id="end-session"),
+        Binding("pageup", "scroll_body(-1)", "Scroll", key_display="PgUp", id="scroll-up"),
+        Binding("pagedown", "scroll_body(1)", "Scroll", key_display="PgDn", id="scroll-down"),
     ]
 
     class Ended(Message):
-        """The session is over: every question answered, or the learner left early."""
+        """The session is over: every question answered, the time ran out, or the learner
+        left early."""
 
         def __init__(self, session: StudySession) -> None:
             super().__init__()
             self.session = session
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession, answer_delay: float) -> None:
+        """Keys that arrive within `answer_delay` seconds of a question appearing do not
+        answer it."""
         super().__init__()
         self.session = session
+        self.answer_delay = answer_delay
         self.ending = False
+        self.deadline_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="question-bar"):
@@ -75,12 +85,15 @@ class QuestionScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self.show_question()
-        if self.session.deadline is not None:
+        left = self.session.time_left()
+        if left is not None:
             self.tick()
             self.set_interval(1, self.tick)
+            # The exact moment, not the next tick: what is typed by then is what counts.
+            self.deadline_timer = self.set_timer(left, self.time_up)
 
     def tick(self) -> None:
-        """Show the time left; when it runs out, the exam ends and the rest go unanswered."""
+        """Show the time left."""
         left = self.session.time_left()
         if left is None:
             return
@@ -88,13 +101,28 @@ class QuestionScreen(Screen[None]):
         countdown = self.query_one("#countdown", Label)
         countdown.update(f"⏱ {minutes}:{seconds:02d} left")
         countdown.set_class(left < 60, "hurry")
-        if left <= 0 and not self.ending:
-            self.notify(
-                "Time is up: the questions not answered count as unanswered.",
-                title="Exam",
-                severity="warning",
-            )
-            self.action_end()
+        if left <= 0:
+            self.time_up()
+
+    def time_up(self) -> None:
+        """The exam's time has run out: what is typed is graded and saved, the rest count as
+        unanswered, and the exam ends, whatever dialog is open on top of it."""
+        if self.ending:
+            return
+        self.session.time_up(self._pending())
+        self.notify(
+            "Time is up: what you had typed was saved; the questions left count as unanswered.",
+            title="Exam",
+            severity="warning",
+            timeout=8,
+        )
+        self._end_now()
+
+    def _pending(self) -> Response | None:
+        if self.session.answered_current:
+            return None
+        answer = self.query("#answer").first()
+        return answer.pending() if isinstance(answer, Answering) else None
 
     async def show_question(self) -> None:
         session = self.session
@@ -109,57 +137,114 @@ class QuestionScreen(Screen[None]):
         body = self.query_one("#question-body", VerticalScroll)
         await self.query("#answer").remove()
         self.query_one(Feedback).display = False
-        await body.mount(
-            answer_widget(question, session.choices(question)), before=self.query_one(Feedback)
-        )
-        body.scroll_home(animate=False)
+        answer = answer_widget(question, session.choices(question))
+        if isinstance(answer, Answering):
+            answer.ready_at = time.monotonic() + self.answer_delay
+        await body.mount(answer, before=self.query_one(Feedback))
         self._focus_answer()  # before the question is painted, so no key typed at once is lost
+        body.scroll_home(animate=False)  # a long prompt opens at its top
         session.show()
         self.refresh_bindings()
+        self.call_after_refresh(self.refresh_bindings)  # PgUp/PgDn show once laid out
 
     def _focus_answer(self) -> None:
         answer = self.query_one("#answer")
         inputs = answer.query(Input)
-        (inputs.first() if inputs else answer).focus()
+        (inputs.first() if inputs else answer).focus(scroll_visible=False)
 
     @on(AnswerGiven)
     def answered(self, event: AnswerGiven) -> None:
         event.stop()
         session = self.session
-        if session.answered_current:
+        if self.ending or session.answered_current:
             return
-        result = session.answer(event.response)
+        try:
+            result = session.answer(event.response)
+        except SessionClosed:  # the deadline passed before the timer fired
+            self.time_up()
+            return
         self.query_one("#question-progress", ProgressBar).update(progress=session.index + 1)
-        if session.save_error:
-            self.notify(session.save_error, title="Not saved", severity="error", markup=False)
+        self._say_if_unsaved()
         if not session.feedback:  # an exam: no verdict until the end
             self.call_later(self.action_next)
             return
         self.query_one("#answer").display = False
         feedback = self.query_one(Feedback)
-        feedback.show(session.current, result)
-        feedback.focus()
-        self.call_after_refresh(feedback.scroll_visible, animate=False)
+        feedback.show(result, session.choices(result.question), session.clock(), self._keys())
+        feedback.focus(scroll_visible=False)
+        body = self.query_one("#question-body", VerticalScroll)
+        self.call_after_refresh(body.scroll_to_widget, feedback, top=True, animate=False)
         self.refresh_bindings()
+        self.call_after_refresh(self.refresh_bindings)
+
+    def _keys(self) -> str:
+        keys = "Enter: next"
+        if self.session.can_override:
+            keys += " · o: I was right"
+        return keys
+
+    def _say_if_unsaved(self) -> None:
+        if self.session.save_error:
+            self.notify(self.session.save_error, title="Not saved", severity="error", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
             return self.session.answered_current
+        if action == "override":
+            return self.session.can_override
+        if action == "scroll_body":
+            return self.query_one("#question-body", VerticalScroll).max_scroll_y > 0
         return True
 
+    def action_override(self) -> None:
+        """ "I was right": the learner overrules a wrong verdict on a short or cloze answer."""
+        if not self.session.can_override:
+            return
+        result = self.session.override()
+        self._say_if_unsaved()
+        feedback = self.query_one(Feedback)
+        feedback.show(result, (), self.session.clock(), self._keys())
+        self.refresh_bindings()
+
     async def action_next(self) -> None:
-        if not self.session.answered_current:
+        if not self.session.answered_current or self.ending:
             return
         if self.session.advance():
             await self.show_question()
         else:
-            self.action_end()
+            self._end_now()
 
     def action_scroll_body(self, direction: int) -> None:
         body = self.query_one("#question-body", VerticalScroll)
         (body.scroll_page_down if direction > 0 else body.scroll_page_up)(animate=False)
 
     def action_end(self) -> None:
+        """Escape: end the session. An exam or a review asks first, saying what is left."""
+        session = self.session
+        left = session.total - len(session.results)
+        if self.ending:
+            return
+        if session.mode not in ("exam", "review") or left <= 0:
+            self._end_now()
+            return
+        from quiz.screens.confirm import ConfirmScreen
+
+        if session.mode == "exam":
+            question = f"End the exam? {left} question{'s' * (left != 1)} unanswered — y/N"
+            detail = "Unanswered questions count as wrong."
+        else:
+            question = f"End the review? {left} card{'s' * (left != 1)} not reviewed — y/N"
+            detail = "They stay due; your answers so far are saved."
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and not self.ending:
+                self._end_now()
+
+        self.app.push_screen(ConfirmScreen(question, detail), confirmed)
+
+    def _end_now(self) -> None:
         if not self.ending:
             self.ending = True
+            if self.deadline_timer is not None:
+                self.deadline_timer.stop()
             self.post_message(self.Ended(self.session))

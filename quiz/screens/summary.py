@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,18 +33,24 @@ class SummaryScreen(Screen[None]):
             super().__init__()
             self.questions = questions
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession, key_delay: float = 0.0) -> None:
+        """Keys within `key_delay` seconds of the summary appearing do not leave it: a
+        second Enter after the last question must not skip the results."""
         super().__init__()
         self.session = session
+        self.ready_at = time.monotonic() + key_delay
 
     def compose(self) -> ComposeResult:
         session = self.session
         with VerticalScroll(id="summary-body"):
             if not session.feedback:
                 taken = int(session.clock() - session.started) if session.ended else 0
+                if session.deadline is not None:
+                    taken = min(taken, int(session.deadline - session.started))
+                ran_out = " · time ran out" if session.timed_out else ""
                 yield Label(
                     f"Exam results · seed {session.seed} · {len(session.questions)} "
-                    f"questions · {taken // 60}:{taken % 60:02d} taken",
+                    f"questions · {taken // 60}:{taken % 60:02d} taken{ran_out}",
                     id="exam-title",
                 )
             yield Label(self._headline(), id="score")
@@ -66,32 +74,38 @@ class SummaryScreen(Screen[None]):
         yield KeyBar()
 
     def _report(self) -> ComposeResult:
-        """An exam's full report: each question, what was given, what was right."""
+        """An exam's full report: each question, what was given, what was right, and why."""
         results = {r.question.id: r for r in self.session.results}
         for number, question in enumerate(self.session.questions, 1):
             result = results.get(question.id)
-            mark = "—" if result is None else "✓" if result.grade.correct else "✗"
-            given = "(not answered)" if result is None else result.grade.given or "(no answer)"
-            yield Static(
-                Content.assemble(
-                    (f"{mark} {number}. ", "bold"), question.display_prompt, "\n",
-                    ("   Your answer: ", "dim"), given, "\n",
-                    ("   Answer:      ", "dim"), (question.answer_text, "bold"),
-                ),
-                classes="missed",
-            )  # fmt: skip
+            if result is None or result.unanswered:
+                mark, given = "—", "(not answered)"
+            else:
+                mark = "✓" if result.grade.correct else "✗"
+                given = result.grade.given or "(no answer)"
+            parts: list[str | tuple[str, str]] = [
+                (f"{mark} {number}. ", "bold"), question.display_prompt, "\n",
+                ("   Your answer: ", "dim"), given, "\n",
+                ("   Answer:      ", "dim"), (question.answer_text, "bold"),
+            ]  # fmt: skip
+            if question.explanation:
+                parts += ["\n   ", question.explanation]
+            if question.ref:
+                parts += ["\n", ("   Source:      ", "dim"), question.ref]
+            yield Static(Content.assemble(*parts), classes="missed")
 
     def _headline(self) -> str:
         session = self.session
-        right, answered = session.score
+        right, counted = session.score
         if not session.feedback:  # an exam counts every question, answered or not
             total = len(session.questions)
-            unanswered = f" · {total - answered} unanswered" if answered < total else ""
-            return f"Score: {right} of {total} ({percent(right / total)}){unanswered}"
-        if not answered:
+            unanswered = session.unanswered + max(0, total - counted)
+            left = f" · {unanswered} unanswered" if unanswered else ""
+            return f"Score: {right} of {total} ({percent(right / total)}){left}"
+        if not counted:
             return "No questions answered."
-        skipped = f" · {session.total - answered} not reached" if answered < session.total else ""
-        return f"Score: {right} of {answered} right ({percent(right / answered)}){skipped}"
+        skipped = f" · {session.total - counted} not reached" if counted < session.total else ""
+        return f"Score: {right} of {counted} right ({percent(right / counted)}){skipped}"
 
     def on_mount(self) -> None:
         table = self.query_one("#summary-topics", DataTable)
@@ -110,9 +124,12 @@ class SummaryScreen(Screen[None]):
         return True
 
     def action_retry(self) -> None:
+        if time.monotonic() < self.ready_at:
+            return
         missed = [r.question for r in self.session.missed()]
         if missed:
             self.post_message(self.RetryRequested(missed))
 
     def action_home(self) -> None:
-        self.dismiss()
+        if time.monotonic() >= self.ready_at:
+            self.dismiss()

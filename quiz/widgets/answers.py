@@ -1,12 +1,17 @@
 """The widgets a learner answers with, one per kind of question.
 
 Each posts `AnswerGiven` with its response; the screen grades it. Bank text is never markup.
+Nothing is picked when a question appears, and no widget answers before its `ready_at` time
+(set by the screen): a key pressed twice, or typed ahead, cannot answer a question the
+learner has not seen yet.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -28,19 +33,31 @@ class AnswerGiven(Message):
         self.response = response
 
 
-def _pick_bindings(count: int, description: str) -> list[Binding]:
-    return [
-        Binding(str(n), f"pick({n})", description, key_display=f"1-{count}", show=n == 1)
-        for n in range(1, count + 1)
-    ]
+class Answering:
+    """What every answer widget shares: the time from which it accepts an answer, and what
+    the learner has entered so far (graded if the time runs out before they submit)."""
+
+    ready_at = 0.0  # time.monotonic() from which an answer counts
+
+    @property
+    def ready(self) -> bool:
+        return time.monotonic() >= self.ready_at
+
+    def pending(self) -> Response | None:
+        """The answer entered but not submitted yet, if any."""
+        return None
 
 
-class ChoiceAnswer(OptionList):
-    """Choices numbered 1 to 9: a number or Enter picks one; in `multi`, they toggle."""
+class ChoiceAnswer(Answering, OptionList):
+    """Choices numbered 1 to 9: a number picks one, or the arrows and Enter; in `multi`, a
+    number or Space toggles and Enter submits."""
 
     BINDINGS = [
-        *_pick_bindings(9, "Pick"),
-        Binding("space", "toggle_choice", "Toggle", show=False),
+        *(
+            Binding(str(n), f"pick({n})", "Pick", key_display="1-9", show=n == 1, id=f"pick-{n}")
+            for n in range(1, 10)
+        ),
+        Binding("space", "toggle_choice", "Toggle", show=False, id="toggle-choice"),
     ]
 
     def __init__(
@@ -58,15 +75,13 @@ class ChoiceAnswer(OptionList):
         super().__init__(
             *(Option(self._prompt(i), id=str(i)) for i in range(len(labels))), markup=False, id=id
         )
+        self.highlighted = None  # OptionList highlights the first; nothing is picked for you
         if multi:
             self.border_subtitle = "number or Space: toggle · Enter: submit"
 
     def _prompt(self, index: int) -> Content:
         mark = ("☑ " if index in self.chosen else "☐ ") if self.multi else ""
         return Content(f"{mark}{index + 1}. {self.labels[index]}")
-
-    def on_mount(self) -> None:
-        self.highlighted = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
@@ -80,7 +95,7 @@ class ChoiceAnswer(OptionList):
         if self.multi:
             self.highlighted = index
             self._toggle(index)
-        else:  # the feedback replaces the list at once: moving the highlight would cost a frame
+        elif self.ready:  # the feedback replaces the list at once: no need to move the cursor
             self.post_message(AnswerGiven(self.values[index]))
 
     def action_toggle_choice(self) -> None:
@@ -91,38 +106,80 @@ class ChoiceAnswer(OptionList):
         self.chosen ^= {index}
         self.replace_option_prompt_at_index(index, self._prompt(index))
 
+    def action_select(self) -> None:
+        if self.multi:
+            self._submit_chosen()
+        elif self.highlighted is None:
+            self.notify("Pick a choice first: its number, or ↓ and Enter.", severity="warning")
+        else:
+            super().action_select()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if not self.multi:
+        if self.multi:
+            self._submit_chosen()
+        elif self.ready:
             self.post_message(AnswerGiven(self.values[event.option_index]))
-        elif self.chosen:
-            self.post_message(AnswerGiven(frozenset(self.values[i] for i in self.chosen)))
-        else:
+
+    def _submit_chosen(self) -> None:
+        if not self.chosen:
             self.notify(
                 "Pick at least one choice (its number or Space), then Enter.", severity="warning"
             )
+        elif self.ready:
+            self.post_message(AnswerGiven(self.pending_set()))
+
+    def pending_set(self) -> frozenset[str]:
+        return frozenset(self.values[i] for i in self.chosen)
+
+    def pending(self) -> Response | None:
+        return self.pending_set() if self.multi and self.chosen else None
+
+    # PgUp and PgDn scroll the question, not the list of choices.
+    def action_page_up(self) -> None:
+        raise SkipAction()
+
+    def action_page_down(self) -> None:
+        raise SkipAction()
 
 
 class TrueFalseAnswer(ChoiceAnswer):
+    """True or False: t or f, or 1 or 2 (the footer shows t and f, each with its meaning)."""
+
     BINDINGS = [
-        Binding("t", "pick(1)", "True"),
-        Binding("f", "pick(2)", "False"),
+        Binding("t,1", "say('true')", "True", key_display="t", id="true"),
+        Binding("f,2", "say('false')", "False", key_display="f", id="false"),
     ]
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(["True", "False"], ["true", "false"], id=id)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick":  # the numbers are bound to `say` here, so the footer reads t / f
+            return False
+        return super().check_action(action, parameters)
 
-class ShortAnswer(Input):
+    def action_say(self, value: str) -> None:
+        if self.ready:
+            self.post_message(AnswerGiven(value))
+
+
+class ShortAnswer(Answering, Input):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(placeholder="Type your answer, then Enter", id=id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(AnswerGiven(event.value))
+        if not event.value.strip():
+            self.notify("Type an answer first, then Enter.", severity="warning")
+        elif self.ready:
+            self.post_message(AnswerGiven(event.value))
+
+    def pending(self) -> Response | None:
+        return self.value if self.value.strip() else None
 
 
-class ClozeAnswer(Vertical):
+class ClozeAnswer(Answering, Vertical):
     """One input per blank. Enter moves to the next empty blank, or submits them all."""
 
     def __init__(self, blanks: int, id: str | None = None) -> None:
@@ -141,10 +198,17 @@ class ClozeAnswer(Vertical):
             if not later.value.strip():
                 later.focus()
                 return
-        self.post_message(AnswerGiven(tuple(i.value for i in inputs)))
+        if self.pending() is None:
+            self.notify("Fill in the blanks first, then Enter.", severity="warning")
+        elif self.ready:
+            self.post_message(AnswerGiven(tuple(i.value for i in inputs)))
+
+    def pending(self) -> Response | None:
+        values = tuple(i.value for i in self.query(Input))
+        return values if any(v.strip() for v in values) else None
 
 
-class CardAnswer(Widget, can_focus=True):
+class CardAnswer(Answering, Widget, can_focus=True):
     """A flashcard: Space or Enter shows the back, then 1-4 grades how well it was recalled."""
 
     BINDINGS = [
@@ -169,6 +233,8 @@ class CardAnswer(Widget, can_focus=True):
         return True
 
     def action_flip(self) -> None:
+        if not self.ready:
+            return
         self.flipped = True
         self.add_class("flipped")
         self.query_one("#card-hint", Label).update(
@@ -177,7 +243,8 @@ class CardAnswer(Widget, can_focus=True):
         self.refresh_bindings()
 
     def action_grade(self, number: int) -> None:
-        self.post_message(AnswerGiven(number))
+        if self.ready:
+            self.post_message(AnswerGiven(number))
 
 
 def answer_widget(question: Question, choices: Sequence[str]) -> Widget:

@@ -1,0 +1,76 @@
+"""Before an exam: how many questions, how long, and which seed (the same seed, the same
+exam for the whole class)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from quiz.options import format_duration, parse_count, parse_duration, parse_seed
+
+
+@dataclass(frozen=True, slots=True)
+class ExamSetup:
+    count: int
+    time_limit: float | None  # seconds; None: no limit
+    seed: int
+
+
+class ExamSetupScreen(ModalScreen[ExamSetup | None]):
+    """The exam's settings, defaults filled in; Enter starts it, Escape goes back."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="exam-cancel")]
+
+    def __init__(self, count: int, time_limit: float | None, seed: int, available: str) -> None:
+        super().__init__()
+        self.defaults = (str(count), format_duration(time_limit) if time_limit else "", str(seed))
+        self.available = available
+
+    def compose(self) -> ComposeResult:
+        count, time_limit, seed = self.defaults
+        with Vertical(id="exam-box"):
+            yield Label("Exam", id="exam-setup-title")
+            yield Static(self.available, id="exam-available", markup=False)
+            with Horizontal(classes="exam-field"):
+                yield Label("Questions", classes="exam-label")
+                yield Input(count, id="exam-count", restrict=r"\d*", max_length=6)
+            with Horizontal(classes="exam-field"):
+                yield Label("Time limit", classes="exam-label")
+                yield Input(time_limit, id="exam-time", placeholder="none (e.g. 15m, 1h30m)")
+            with Horizontal(classes="exam-field"):
+                yield Label("Seed", classes="exam-label")
+                yield Input(seed, id="exam-seed", restrict=r"\d*", max_length=19)
+            yield Label("", id="exam-error", markup=False)
+            yield Label("Tab: next field · Enter: start · Escape: cancel", id="exam-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#exam-count", Input).focus()
+
+    def read(self) -> ExamSetup:
+        """The settings typed, or ValueError with what is wrong."""
+        value = {i.id: i.value for i in self.query(Input)}
+        time_text = (value["exam-time"] or "").strip()
+        return ExamSetup(
+            parse_count(value["exam-count"] or ""),
+            parse_duration(time_text) if time_text else None,
+            parse_seed(value["exam-seed"] or ""),
+        )
+
+    @on(Input.Submitted)
+    def start(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            setup = self.read()
+        except ValueError as exc:
+            self.query_one("#exam-error", Label).update(f"⚠ {exc}")
+            return
+        self.dismiss(setup)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,439 @@
+"""The home screen at small sizes, New / Learning / Due, honest recall, the topic selection,
+keys you can find (help, the key bar, the palette) and the theme kept across launches."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fsrs import Rating, State
+from rich.cells import cell_len
+from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
+
+from quiz import paths, settings
+from quiz.app import QuizApp
+from quiz.bank import shipped_bank_path
+from quiz.loader import load_bank
+from quiz.review import Cards, make_scheduler
+from quiz.screens.help import HelpScreen
+from quiz.screens.home import HomeScreen
+from quiz.screens.question import QuestionScreen
+from quiz.screens.stats import StatsScreen
+from quiz.store import ProgressStore
+from quiz.widgets.keybar import KeyBar
+from quiz.widgets.topic_table import Column, Row, TopicTable, fit, layout
+
+from .conftest import Clock
+
+MakeApp = Callable[..., QuizApp]
+
+SHORT_BANK = """\
+title: Short answers
+topics:
+  words: Words
+  names: Names
+questions:
+  - id: gan
+    topic: words
+    type: short
+    prompt: What does GAN stand for?
+    answer: Generative Adversarial Network
+  - id: llm
+    topic: names
+    type: short
+    prompt: What does LLM stand for?
+    answer: Large Language Model
+"""
+
+WIDE_NAMES_BANK = """\
+title: Wide names
+topics:
+  cjk: 漢字とかなの長い話題の名前です
+  emoji: 🚀 Rockets and 🌍 planets and 🌟 stars together
+  plain: Plain
+questions:
+  - {id: q1, topic: cjk, type: truefalse, prompt: One, answer: "true"}
+  - {id: q2, topic: emoji, type: truefalse, prompt: Two, answer: "true"}
+  - {id: q3, topic: plain, type: truefalse, prompt: Three, answer: "true"}
+"""
+
+
+@pytest.fixture(autouse=True)
+def config_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Settings go to a folder of the test's own, never the user's config folder."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("QUIZ_CONFIG_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def make_app(write_bank: Callable[[str], Path]) -> MakeApp:
+    def make(text: str | None = None, **options: object) -> QuizApp:
+        bank = load_bank(write_bank(text) if text else shipped_bank_path())
+        options.setdefault("seed", 7)
+        options.setdefault("answer_delay", 0)  # keys answer at once, however fast they come
+        store = ProgressStore.in_memory(clock=Clock())
+        return QuizApp(bank, store, "ana", **options)  # type: ignore[arg-type]
+
+    return make
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let the key bar, which comes a frame after the topics, arrive and fill."""
+    for _ in range(3):
+        await pilot.pause()
+
+
+def home(app: QuizApp) -> HomeScreen:
+    assert isinstance(app.screen, HomeScreen)
+    return app.screen
+
+
+def footer_keys(app: QuizApp) -> list[FooterKey]:
+    return list(app.screen.query_one(KeyBar).query(FooterKey))
+
+
+def hint(app: QuizApp) -> str:
+    return str(app.screen.query_one("#home-hint").render())
+
+
+# --- 1. the home screen at 60x20 and 80x24 ---------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_home_fits_small_terminals(make_app: MakeApp, size: tuple[int, int]) -> None:
+    width, _ = size
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = home(app)
+        table = screen.query_one(TopicTable)
+        header = str(screen.query_one("#topics-header", Static).render())
+        assert "\n" not in header and cell_len(header) < width  # no column wrapped
+        assert len(table.rows) == 5
+        assert all(cell_len(str(row)) < width for row in table.rows)
+        scroll = screen.query_one("#topics-scroll")
+        assert scroll.region.height >= 5 and scroll.max_scroll_y == 0  # every topic shows
+        assert cell_len(hint(app)) <= width - 2
+        keys = footer_keys(app)
+        assert {k.description for k in keys} >= {"Practice", "Review", "Exam", "Help"}
+        for key in keys:  # each key whole, none cut at the edge
+            assert key.region.right <= width, (key.description, key.region)
+
+
+async def test_the_table_follows_the_width(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        header = str(home(app).query_one("#topics-header", Static).render())
+        assert "Trend" in header and "Studied" in header
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        header = str(home(app).query_one("#topics-header", Static).render())
+        assert "Trend" not in header and "New Lrn Due" in header and cell_len(header) < 60
+
+
+# --- 2. widths in terminal cells --------------------------------------------------------------
+
+
+def test_fit_counts_cells_and_cuts_with_an_ellipsis() -> None:
+    assert fit("漢字漢字", 8) == "漢字漢字"
+    assert fit("漢字漢字", 5) == "漢字…"
+    assert fit("漢字漢字", 4) == "漢… "  # half a wide letter is never shown
+    assert fit("🚀🚀🚀", 4) == "🚀… "
+    assert fit("abc", 5) == "abc  " and fit("abc", 5, left=False) == "  abc"
+    assert fit("abcdef", 1) == "…" and fit("abc", 0) == ""
+
+
+def test_columns_are_left_out_least_useful_first() -> None:
+    columns = [Column("Keep"), Column("Second", drop=1), Column("First", drop=2)]
+    rows = [Row("○", "A topic with a long name", ("1", "2", "3"))]
+    header, _ = layout(columns, rows, 80)
+    assert "Second" in header and "First" in header
+    header, _ = layout(columns, rows, 36)
+    assert "Second" in header and "First" not in header
+    header, [line] = layout(columns, rows, 20)
+    assert "Keep" in header and "Second" not in header
+    assert cell_len(line) == cell_len(header) <= 20
+
+
+async def test_wide_topic_names_keep_the_table_aligned(make_app: MakeApp) -> None:
+    app = make_app(WIDE_NAMES_BANK)
+    async with app.run_test(size=(70, 20)):
+        screen = home(app)
+        header = str(screen.query_one("#topics-header", Static).render())
+        rows = [str(row) for row in screen.query_one(TopicTable).rows]
+        mastery_at = cell_len(header[: header.index("Mastery")])
+        for row in rows:
+            assert cell_len(row) == cell_len(header) < 70
+            assert cell_len(row[: row.index("·")]) == mastery_at, row  # the bar starts in line
+        cjk, emoji, plain = rows
+        assert "…" in cjk and "…" in emoji and "…" not in plain
+        assert cjk.startswith(" ○ 漢字") and emoji.startswith(" ○ 🚀 Rockets")
+
+
+# --- 3. New / Learning / Due, and 4. honest recall --------------------------------------------
+
+
+def test_by_topic_counts_new_learning_and_review_cards() -> None:
+    bank = load_bank(shipped_bank_path())
+    scheduler = make_scheduler(fuzz=False)
+    cards = Cards({}, scheduler)
+    start = datetime(2027, 1, 1, tzinfo=UTC).timestamp()
+    topic = next(iter(bank.topics))
+    first, second, third, *rest = [q for q in bank.questions if q.topic == topic]
+    cards.review(first, Rating.Again, start)  # learning
+    cards.review(second, Rating.Easy, start)  # review, due days later
+    cards.review(third, Rating.Easy, start)
+    cards.review(third, Rating.Again, start + 30 * 86_400)  # relearning
+    assert cards.cards[first.id].state == State.Learning
+    assert cards.cards[second.id].state == State.Review
+    assert cards.cards[third.id].state == State.Relearning
+
+    soon = cards.by_topic(bank, start + 1)[topic]  # nothing is due yet
+    assert (soon.new, soon.learning, soon.review) == (len(rest), 0, 0)
+    later = cards.by_topic(bank, start + 60 * 86_400)[topic]
+    assert (later.new, later.learning, later.review) == (len(rest), 2, 1)
+    assert later.due == len(rest) + 3  # what a review session asks: new cards count as due
+
+
+def test_a_reviewed_question_last_answered_wrong_counts_as_not_recalled() -> None:
+    bank = load_bank(shipped_bank_path())
+    cards = Cards({}, make_scheduler(fuzz=False))
+    now = datetime(2027, 1, 1, tzinfo=UTC).timestamp()
+    topic = next(iter(bank.topics))
+    again, then_missed, kept, practised = [q for q in bank.questions if q.topic == topic][:4]
+    cards.review(again, Rating.Again, now)  # wrong in a review: FSRS still predicts 100%
+    cards.review(then_missed, Rating.Good, now)  # right in a review, then wrong in practice
+    cards.review(kept, Rating.Good, now)
+    assert cards.by_topic(bank, now)[topic].recall == pytest.approx(1.0)
+
+    last_correct = {again.id: False, then_missed.id: False, kept.id: True, practised.id: False}
+    honest = cards.by_topic(bank, now, last_correct)[topic]
+    assert honest.recall == pytest.approx(1 / 3)  # never reviewed: no prediction, left out
+    untouched = next(t for t in bank.topics if t != topic)
+    assert cards.by_topic(bank, now, last_correct)[untouched].recall is None
+
+
+async def review_then_go_home(app: QuizApp, pilot, keys: list[str]) -> str:  # type: ignore[no-untyped-def]
+    """Press `keys` (select, start, answer the one question), go home through the summary;
+    return the first topic's row."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+    await pilot.press("enter")  # the only question: on to the summary
+    await pilot.pause()
+    await pilot.press("enter")  # home
+    await settle(pilot)
+    return str(home(app).query_one(TopicTable).rows[0])
+
+
+async def test_a_wrong_review_answer_does_not_show_full_recall_at_home(
+    make_app: MakeApp,
+) -> None:
+    app = make_app(SHORT_BANK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        words = await review_then_go_home(app, pilot, ["space", "r", *"no idea", "enter"])
+        assert "100%" not in words and " 0%" in words, words
+        summary = str(home(app).query_one("#home-summary").render())
+        assert "1 new · 0 learning · 0 due" in summary  # learning again in a minute, not yet
+
+
+async def test_a_wrong_practice_answer_after_a_right_review_lowers_recall(
+    make_app: MakeApp,
+) -> None:
+    app = make_app(SHORT_BANK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        right = ["space", "r", *"Generative Adversarial Network", "enter"]
+        assert "100%" in await review_then_go_home(app, pilot, right)
+        words = await review_then_go_home(app, pilot, ["space", "enter", *"no idea", "enter"])
+        assert "100%" not in words and " 0%" in words, words
+
+
+# --- 5. selecting topics ----------------------------------------------------------------------
+
+
+async def test_space_toggles_the_topic_under_the_cursor_and_the_count_shows(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = home(app)
+        table = screen.query_one(TopicTable)
+        assert "All topics" in hint(app)
+        await pilot.press("space")
+        assert table.cursor == 0 and str(table.rows[0]).startswith(" ● ")
+        assert "1 of 5 topics selected" in hint(app)
+        await pilot.press("down", "space")
+        assert table.cursor == 1 and "2 of 5 topics selected" in hint(app)
+        await pilot.press("space")  # again: unselected, and still there
+        assert table.cursor == 1 and str(table.rows[1]).startswith(" ○ ")
+        assert "1 of 5 topics selected" in hint(app)
+
+
+async def test_the_selection_stays_through_help_and_stats_and_clears_after_a_session(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = home(app)
+        await pilot.press("space", "down", "space")
+        for key in ("question_mark", "s"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen | StatsScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen and len(screen.selected) == 2
+        await pilot.press("enter")  # a practice session over the two topics
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        await pilot.press("escape")  # nothing answered: straight home
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.selected == set() and "All topics" in hint(app)
+        assert not any(str(row).startswith(" ● ") for row in screen.query_one(TopicTable).rows)
+
+
+# --- 6. keys you can find ---------------------------------------------------------------------
+
+
+async def test_help_says_how_to_close_it(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Escape, q or ? closes this help" in str(
+            app.screen.query_one("#help-box").border_subtitle
+        )
+        text = " ".join(str(label.render()) for label in app.screen.query(".help-text"))
+        for words in (
+            "select or unselect the topic under the cursor",
+            "command palette",
+            "? types a question mark in a text box",
+            "I was right",
+            "asks first in an exam or review",
+            "choose questions, time limit and seed",
+        ):
+            assert words in text
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_in_a_text_box_question_mark_types_and_the_key_bar_offers_f1(
+    make_app: MakeApp,
+) -> None:
+    app = make_app(SHORT_BANK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = {k.description: k.key_display for k in footer_keys(app)}
+        assert shown["Help"] == "?"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        assert isinstance(app.focused, Input)
+        shown = {k.description: k.key_display for k in footer_keys(app)}
+        assert shown["Help"] == "F1"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert "?" in app.screen.query_one("#answer", Input).value
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_palette_lists_each_command_once_and_home_only_away_from_home(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        def titles() -> list[str]:
+            found = [c.title for c in app.get_system_commands(app.screen)]
+            assert len(found) == len(set(found)), found
+            return found
+
+        on_home = titles()
+        assert "Home" not in on_home
+        assert {"Theme", "Quit", "Keys", "Statistics", "Start practice", "Start exam"} <= set(
+            on_home
+        )
+        assert not {"Screenshot", "Maximize", "Minimize"} & set(on_home)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Home" in titles()
+        await pilot.press("escape", "enter")  # a session: no home, no new session
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        during = titles()
+        assert "Home" not in during and not any(t.startswith("Start") for t in during)
+
+
+# --- the theme, remembered --------------------------------------------------------------------
+
+
+async def test_the_theme_is_remembered_across_launches(make_app: MakeApp, config_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme != "nord"
+        app.theme = "nord"
+        await pilot.pause()
+    assert json.loads((config_dir / "settings.json").read_text()) == {"theme": "nord"}
+    again = make_app()
+    async with again.run_test(size=(80, 24)):
+        assert again.theme == "nord"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"\xff\xfe\x00", b'["nord"]', b'{"theme": 7}', b'{"theme": "no-such-theme"}'],
+)
+async def test_a_damaged_settings_file_or_unknown_theme_is_ignored(
+    make_app: MakeApp, config_dir: Path, content: bytes
+) -> None:
+    config_dir.mkdir()
+    (config_dir / "settings.json").write_bytes(content)
+    default = make_app().theme
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == default
+        app.theme = "nord"  # and saving over it works
+        await pilot.pause()
+    assert settings.saved_theme() == "nord"
+
+
+def test_settings_that_cannot_be_saved_are_given_up_quietly(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert settings.save(blocker / "settings.json", theme="nord") is False
+    assert settings.load(blocker / "settings.json") == {}
+    assert settings.load(tmp_path / "missing.json") == {}
+
+
+def test_saving_keeps_the_other_settings(config_dir: Path) -> None:
+    assert settings.save(theme="nord", other=1)
+    assert settings.save(theme="gruvbox")
+    assert settings.load() == {"theme": "gruvbox", "other": 1}
+
+
+def test_the_config_folder_is_the_tests_own(config_dir: Path) -> None:
+    assert paths.config_dir() == config_dir
+    assert settings.settings_path().parent == config_dir
+
+
+def test_settings_never_load_textual() -> None:
+    code = (
+        "import sys, quiz.settings\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
