@@ -39,13 +39,15 @@ class ExamSetupScreen(ModalScreen[ExamSetup | None]):
             yield Static(self.available, id="exam-available", markup=False)
             with Horizontal(classes="exam-field"):
                 yield Label("Questions", classes="exam-label")
-                yield Input(count, id="exam-count", restrict=r"\d*", max_length=6)
+                yield Input(count, id="exam-count", restrict=r"\d*", max_length=6, compact=True)
             with Horizontal(classes="exam-field"):
                 yield Label("Time limit", classes="exam-label")
-                yield Input(time_limit, id="exam-time", placeholder="none (e.g. 15m, 1h30m)")
+                yield Input(
+                    time_limit, id="exam-time", placeholder="none (e.g. 15m, 1h30m)", compact=True
+                )
             with Horizontal(classes="exam-field"):
                 yield Label("Seed", classes="exam-label")
-                yield Input(seed, id="exam-seed", restrict=r"\d*", max_length=19)
+                yield Input(seed, id="exam-seed", restrict=r"\d*", max_length=19, compact=True)
             yield Label("", id="exam-error", markup=False)
             yield Label("Tab: next field · Enter: start · Escape: cancel", id="exam-keys")
 

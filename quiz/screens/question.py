@@ -29,6 +29,27 @@ TYPE_HINTS = {
 }
 
 
+class QuestionBody(VerticalScroll):
+    """The prompt, the answer and the verdict. PgUp and PgDn scroll it whatever has focus
+    (the choices pass them on), and the key bar offers them only when there is more."""
+
+    BINDINGS = [
+        Binding("pagedown", "page_down", "More", key_display="PgDn", id="scroll-down"),
+        Binding("pageup", "page_up", "Scroll up", show=False, id="scroll-up"),
+    ]
+
+    def on_mount(self) -> None:
+        self.watch(self, "virtual_size", lambda _: self.refresh_bindings(), init=False)
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("page_down", "page_up"):
+            return self.max_scroll_y > 0
+        return True
+
+
 class QuestionScreen(Screen[None]):
     """Asks the session's questions one by one; saving happens as each is answered."""
 
@@ -36,8 +57,6 @@ class QuestionScreen(Screen[None]):
         Binding("enter", "next", "Next", priority=False, id="next"),
         Binding("o", "override", "I was right", id="override"),
         Binding("escape", "end", "End session", id="end-session"),
-        Binding("pageup", "scroll_body(-1)", "Scroll", key_display="PgUp", id="scroll-up"),
-        Binding("pagedown", "scroll_body(1)", "Scroll", key_display="PgDn", id="scroll-down"),
     ]
 
     class Ended(Message):
@@ -75,7 +94,7 @@ class QuestionScreen(Screen[None]):
                 id="question-progress",
             )
         # The body never takes focus, so a click cannot pull the keys away from the answer.
-        with VerticalScroll(id="question-body", can_focus=False):
+        with QuestionBody(id="question-body", can_focus=False):
             yield Static(id="prompt", markup=False)
             yield Label(id="question-hint")
             # Always here and hidden until an answer: showing it then changes no widget tree,
@@ -133,7 +152,9 @@ class QuestionScreen(Screen[None]):
         )
         self.query_one("#question-progress", ProgressBar).update(progress=session.index)
         self.query_one("#prompt", Static).update(question.display_prompt)
-        self.query_one("#question-hint", Label).update(TYPE_HINTS[question.type])
+        hint = self.query_one("#question-hint", Label)
+        hint.update(TYPE_HINTS[question.type])
+        hint.display = True
         body = self.query_one("#question-body", VerticalScroll)
         await self.query("#answer").remove()
         self.query_one(Feedback).display = False
@@ -145,7 +166,6 @@ class QuestionScreen(Screen[None]):
         body.scroll_home(animate=False)  # a long prompt opens at its top
         session.show()
         self.refresh_bindings()
-        self.call_after_refresh(self.refresh_bindings)  # PgUp/PgDn show once laid out
 
     def _focus_answer(self) -> None:
         answer = self.query_one("#answer")
@@ -169,13 +189,13 @@ class QuestionScreen(Screen[None]):
             self.call_later(self.action_next)
             return
         self.query_one("#answer").display = False
+        self.query_one("#question-hint").display = False  # room for the verdict
         feedback = self.query_one(Feedback)
         feedback.show(result, session.choices(result.question), session.clock(), self._keys())
         feedback.focus(scroll_visible=False)
         body = self.query_one("#question-body", VerticalScroll)
         self.call_after_refresh(body.scroll_to_widget, feedback, top=True, animate=False)
         self.refresh_bindings()
-        self.call_after_refresh(self.refresh_bindings)
 
     def _keys(self) -> str:
         keys = "Enter: next"
@@ -192,8 +212,6 @@ class QuestionScreen(Screen[None]):
             return self.session.answered_current
         if action == "override":
             return self.session.can_override
-        if action == "scroll_body":
-            return self.query_one("#question-body", VerticalScroll).max_scroll_y > 0
         return True
 
     def action_override(self) -> None:
@@ -213,10 +231,6 @@ class QuestionScreen(Screen[None]):
             await self.show_question()
         else:
             self._end_now()
-
-    def action_scroll_body(self, direction: int) -> None:
-        body = self.query_one("#question-body", VerticalScroll)
-        (body.scroll_page_down if direction > 0 else body.scroll_page_up)(animate=False)
 
     def action_end(self) -> None:
         """Escape: end the session. An exam or a review asks first, saying what is left."""

@@ -133,13 +133,14 @@ class Feedback(Vertical, can_focus=True):
         self.display = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="verdict")
+        with Horizontal(id="feedback-top"):
+            yield Static(id="verdict")
+            yield Label(id="feedback-keys")
         for name, label in ROWS.items():
             with Horizontal(id=f"row-{name}", classes="field"):
                 yield Label(label, classes="field-name")
                 yield Static(classes="field-value", markup=False)
         yield Static(id="explanation", markup=False)
-        yield Label(id="feedback-keys")
 
     def show(self, result: Result, shown: Sequence[str], now: float, keys: str) -> None:
         """Fill in the verdict on `result`; `shown` is the choices in the order shown."""
