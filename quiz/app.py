@@ -124,11 +124,12 @@ class QuizApp(App[None]):
             questions = modes.review(bank, topics, cards, store.clock(), count)
         elif mode == "drill":
             summary = store.topic_summary(profile, bank.title, bank.topics)
-            recall = Cards.load(store, profile, bank, self.scheduler).by_topic(bank, store.clock())
-            mastery = modes.mastery(summary, recall)
-            questions = modes.drill(
-                bank, topics, rng, count, mastery, store.question_stats(profile, bank.title)
+            stats = store.question_stats(profile, bank.title)
+            last_correct = {qid: s.last_correct for qid, s in stats.items()}
+            recall = Cards.load(store, profile, bank, self.scheduler).by_topic(
+                bank, store.clock(), last_correct
             )
+            questions = modes.drill(bank, topics, rng, count, modes.mastery(summary, recall), stats)
         elif mode == "mistakes":
             questions = modes.mistakes(
                 bank, topics, store.question_stats(profile, bank.title), count

@@ -16,8 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from rapidfuzz.distance import OSA
-
 from quiz.bank import BLANK, Question
 
 CARD_GRADES = ("Again", "Hard", "Good", "Easy")  # a flashcard's self-grade, 1 to 4
@@ -277,6 +275,14 @@ def _forms(text: str, *, typed: bool) -> set[tuple[str, ...]]:
 # ── Typos ──────────────────────────────────────────────────────────────────────────────────
 
 
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance: a swap of two letters is one
+    edit. rapidfuzz is imported on first use, so the app starts without it."""
+    from rapidfuzz.distance import OSA
+
+    return int(OSA.distance(a, b))
+
+
 def allowed_typos(answer: str) -> int:
     """How many letters may be wrong: none for very short answers, more for longer ones."""
     length = len(answer)
@@ -305,7 +311,7 @@ def _word_typos(typed: str, expected: str, vocabulary: Vocabulary | None) -> int
             return None  # digits and symbols are never forgiven: 65536 is not 75536
         if _negates(a, b) or (vocabulary is not None and a in vocabulary):
             return None  # "consistent" for "inconsistent", "content" for "context"
-        typos += OSA.distance(a, b)
+        typos += _distance(a, b)
     return typos
 
 
@@ -351,14 +357,14 @@ def _match(typed: str, accepted: Sequence[str], vocabulary: Vocabulary | None) -
     if misspelt:
         _, answer = min(misspelt, key=lambda pair: pair[0])
         return _Match(True, True, _diff(typed.strip(), answer))
-    nearest = min(accepted, key=lambda answer: OSA.distance(given, normalise(answer)))
+    nearest = min(accepted, key=lambda answer: _distance(given, normalise(answer)))
     return _Match(False, False, _near_miss_diff(typed, nearest))
 
 
 def _near_miss_diff(typed: str, answer: str) -> Diff | None:
     """The letter-by-letter diff of a wrong answer, if it came close enough to be worth it."""
     given, wanted = normalise(typed), normalise(answer)
-    distance = OSA.distance(given, wanted)
+    distance = _distance(given, wanted)
     # A near miss is worth showing letter by letter, even one that makes another word; an
     # altogether different answer is not.
     close = distance <= max(1, allowed_typos(wanted) + 1) and distance < len(wanted) / 2

@@ -55,6 +55,14 @@ questions:
 """
 
 
+@pytest.fixture(autouse=True)
+def config_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Settings (the theme) go to a folder of the test's own, never the user's."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("QUIZ_CONFIG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def write_bank(tmp_path: Path) -> Callable[[str], Path]:
     """Write YAML text (dedented) to a bank file and return its path."""

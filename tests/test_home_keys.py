@@ -64,14 +64,6 @@ questions:
 """
 
 
-@pytest.fixture(autouse=True)
-def config_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Settings go to a folder of the test's own, never the user's config folder."""
-    folder = tmp_path / "config"
-    monkeypatch.setenv("QUIZ_CONFIG_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture
 def make_app(write_bank: Callable[[str], Path]) -> MakeApp:
     def make(text: str | None = None, **options: object) -> QuizApp:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -48,11 +47,17 @@ class Answering:
         return None
 
 
-class ChoiceAnswer(Answering, OptionList):
+class ChoiceAnswer(Answering, OptionList, inherit_bindings=False):
     """Choices numbered 1 to 9: a number picks one, or the arrows and Enter; in `multi`, a
-    number or Space toggles and Enter submits."""
+    number or Space toggles and Enter submits. PgUp and PgDn are left to the question, which
+    they scroll: the list's own bindings are not inherited."""
 
     BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False, id="choice-up"),
+        Binding("down", "cursor_down", "Down", show=False, id="choice-down"),
+        Binding("home", "first", "First", show=False, id="choice-first"),
+        Binding("end", "last", "Last", show=False, id="choice-last"),
+        Binding("enter", "select", "Pick", show=False, id="choice-select"),
         *(
             Binding(str(n), f"pick({n})", "Pick", key_display="1-9", show=n == 1, id=f"pick-{n}")
             for n in range(1, 10)
@@ -135,13 +140,6 @@ class ChoiceAnswer(Answering, OptionList):
     def pending(self) -> Response | None:
         return self.pending_set() if self.multi and self.chosen else None
 
-    # PgUp and PgDn scroll the question, not the list of choices.
-    def action_page_up(self) -> None:
-        raise SkipAction()
-
-    def action_page_down(self) -> None:
-        raise SkipAction()
-
 
 class TrueFalseAnswer(ChoiceAnswer):
     """True or False: t or f, or 1 or 2 (the footer shows t and f, each with its meaning)."""
@@ -164,7 +162,16 @@ class TrueFalseAnswer(ChoiceAnswer):
             self.post_message(AnswerGiven(value))
 
 
-class ShortAnswer(Answering, Input):
+class TextBox(Input):
+    """A text input that leaves PgUp and PgDn to the question, which they scroll."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("page_up", "page_down", "page_left", "page_right"):
+            return False
+        return super().check_action(action, parameters)
+
+
+class ShortAnswer(Answering, TextBox):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(placeholder="Type your answer, then Enter", id=id)
 
@@ -188,7 +195,7 @@ class ClozeAnswer(Answering, Vertical):
 
     def compose(self) -> ComposeResult:
         for n in range(1, self.blanks + 1):
-            yield Input(placeholder=f"Blank ({n})", id=f"blank-{n}")
+            yield TextBox(placeholder=f"Blank ({n})", id=f"blank-{n}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -1,0 +1,175 @@
+"""Every screen fits, from 80x24 down to 60x20 and below: long prompts scroll from their top,
+wrapped text lines up under its label, names are cut with "…", and the header's progress bar
+shows in every theme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import ProgressBar
+
+from quiz.app import QuizApp
+from quiz.loader import load_bank
+from quiz.screens.question import QuestionScreen
+from quiz.session import StudySession
+from quiz.store import ProgressStore
+from quiz.widgets.feedback import Feedback
+from quiz.widgets.keybar import KeyBar
+
+from .conftest import SMALL_BANK, Clock
+
+LONG = " ".join(f"Line {n} of a long prompt that goes on." for n in range(60))
+LONG_BANK = f"""\
+title: Long prompts
+topics:
+  t: "A topic whose name is far too long to fit in the header of a narrow terminal window"
+questions:
+  - {{id: choice, topic: t, type: choice, prompt: "{LONG}", choices: [A, B], answer: A}}
+  - {{id: multi, topic: t, type: multi, prompt: "{LONG}", choices: [A, B], answer: [A]}}
+  - {{id: tf, topic: t, type: truefalse, prompt: "{LONG}", answer: true}}
+  - {{id: short, topic: t, type: short, prompt: "{LONG}", answer: word}}
+  - {{id: cloze, topic: t, type: cloze, prompt: "{LONG} {{{{word}}}}"}}
+  - {{id: card, topic: t, type: card, prompt: "{LONG}", answer: back}}
+"""
+
+
+def app_on(path: Path, data: Path) -> QuizApp:
+    store = ProgressStore.open(data, clock=Clock())
+    return QuizApp(load_bank(path), store, "ana", seed=1, answer_delay=0)
+
+
+async def ask(app: QuizApp, pilot, qid: str, mode: str = "practice") -> QuestionScreen:  # type: ignore[no-untyped-def]
+    question = app.bank.by_id()[qid]
+    app.begin(StudySession(app.bank, app.store, "ana", [question], mode=mode, seed=1))
+    await pilot.pause()
+    assert isinstance(app.screen, QuestionScreen)
+    return app.screen
+
+
+def line(widget: Widget, y: int = 0) -> str:
+    """The text of one line of a widget as drawn."""
+    [strip] = widget.render_lines(Region(0, y, widget.size.width, 1))
+    return strip.text
+
+
+def keys_shown(app: QuizApp) -> str:
+    return " ".join(str(key.render()) for key in app.screen.query_one(KeyBar).children)
+
+
+@pytest.mark.parametrize("qid", ["choice", "multi", "tf", "short", "cloze", "card"])
+async def test_a_long_prompt_opens_at_its_top_and_pages_on_every_type(
+    write_bank: Callable[[str], Path], tmp_path: Path, qid: str
+) -> None:
+    app = app_on(write_bank(LONG_BANK), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ask(app, pilot, qid)
+        await pilot.pause()
+        body = screen.query_one("#question-body")
+        await pilot.pause()
+        assert body.max_scroll_y > 0 and body.scroll_y == 0  # the prompt's first line shows
+        assert "PgDn More" in keys_shown(app)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert body.scroll_y == 0
+
+
+async def test_the_topic_in_the_header_is_cut_with_an_ellipsis(
+    write_bank: Callable[[str], Path], tmp_path: Path
+) -> None:
+    app = app_on(write_bank(LONG_BANK), tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await ask(app, pilot, "choice", mode="exam")
+        topic = screen.query_one("#question-topic")
+        assert line(topic).rstrip().endswith("…")
+
+
+@pytest.mark.parametrize("width", [1, 4, 8, 10])
+@pytest.mark.parametrize("qid", ["a-choice", "a-multi", "a-tf", "b-short", "b-cloze", "b-card"])
+async def test_terminals_ten_columns_wide_or_less_never_crash(
+    write_bank: Callable[[str], Path], tmp_path: Path, qid: str, width: int
+) -> None:
+    app = app_on(write_bank(SMALL_BANK), tmp_path)
+    async with app.run_test(size=(width, 5)) as pilot:
+        await ask(app, pilot, qid)
+        await pilot.press("down", "1", "space", "enter", "pagedown")
+        await pilot.pause()
+        await pilot.resize_terminal(width + 30, 12)
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_true_false_shows_both_keys(
+    write_bank: Callable[[str], Path], tmp_path: Path
+) -> None:
+    app = app_on(write_bank(SMALL_BANK), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "a-tf")
+        await pilot.pause()
+        shown = keys_shown(app)
+        assert "t True" in shown and "f False" in shown and "Pick" not in shown
+
+
+async def test_wrapped_feedback_lines_up_under_its_label(
+    write_bank: Callable[[str], Path], tmp_path: Path
+) -> None:
+    long_answer = "a very long expected answer " * 6
+    bank = SMALL_BANK.replace("answer: self-attention", f"answer: {long_answer.strip()}")
+    app = app_on(write_bank(bank), tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ask(app, pilot, "b-short")
+        await pilot.press(*"nothing like it", "enter")
+        await pilot.pause()
+        row = app.screen.query_one(Feedback).query_one("#row-expected")
+        name, value = row.query_one(".field-name"), row.query_one(".field-value")
+        assert value.size.height > 1  # it wraps...
+        assert value.region.x == name.region.x + name.size.width  # ...in its own column
+        second = line(value, 1)
+        assert second.strip() and not second.startswith(" ")  # the second line starts there
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio of two colours."""
+
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        def channel(c: int) -> float:
+            s = c / 255
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        r, g, b = map(channel, rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_the_header_progress_bar_shows_in_every_theme(
+    write_bank: Callable[[str], Path], tmp_path: Path
+) -> None:
+    app = app_on(write_bank(SMALL_BANK), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ask(app, pilot, "a-choice")
+        progress = screen.query_one("#question-progress", ProgressBar)
+        progress.update(total=4, progress=2)  # half done: both parts of the bar show
+        themes = [t for t in app.available_themes if "ansi" not in t]  # ANSI: no RGB to check
+        assert len(themes) > 10
+        for theme in themes:
+            app.theme = theme
+            await pilot.pause()
+            background = screen.query_one("#question-bar").styles.background.rgb
+            bar = progress.query_one("Bar")
+            [strip] = bar.render_lines(Region(0, 0, bar.size.width, 1))
+            colours = {
+                tuple(s.style.color.triplet)
+                for s in strip
+                if s.text.strip() and s.style and s.style.color and s.style.color.triplet
+            }
+            assert len(colours) == 2, (theme, colours)  # done and to do, told apart
+            for colour in colours:
+                assert contrast(colour, background) >= 1.8, (theme, colour, background)
