@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from quiz.widgets.keybar import KeyBar
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks `question`; y answers yes, n, Escape or Enter answer no (the safe default)."""
@@ -28,6 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Static(self.detail, id="confirm-detail", markup=False)
             yield Label("y: yes · n or Escape: no", id="confirm-keys")
+        yield KeyBar()  # the keys of this dialog, not of the screen under it
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

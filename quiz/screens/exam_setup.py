@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from quiz.options import format_duration, parse_count, parse_duration, parse_seed
+from quiz.widgets.keybar import KeyBar
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class ExamSetupScreen(ModalScreen[ExamSetup | None]):
                 yield Input(seed, id="exam-seed", restrict=r"\d*", max_length=19, compact=True)
             yield Label("", id="exam-error", markup=False)
             yield Label("Tab: next field · Enter: start · Escape: cancel", id="exam-keys")
+        yield KeyBar()  # the keys of this dialog, not of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#exam-count", Input).focus()

@@ -102,6 +102,10 @@ class QuestionScreen(Screen[None]):
             yield Feedback()
         yield KeyBar()
 
+    def on_resize(self) -> None:
+        # Below 72 columns the header keeps the topic, the count and the time, not the bar.
+        self.set_class(self.size.width < 72, "-narrow")
+
     async def on_mount(self) -> None:
         await self.show_question()
         left = self.session.time_left()
