@@ -57,7 +57,7 @@ async def measure(rounds: int, folder: Path) -> tuple[list[float], list[float]]:
     bank = load_bank(shipped_bank_path())
     choices = [q for q in bank.questions if q.type == "choice"]
     store = ProgressStore.open(folder)
-    app = QuizApp(bank, store, "bench", seed=1)
+    app = QuizApp(bank, store, "bench", seed=1, answer_delay=0)  # the key guard is not timed
     answer, idle = [], []
     async with app.run_test(size=(80, 24)) as pilot:
         for i in range(rounds):

@@ -52,7 +52,7 @@ async def ask(app: QuizApp, pilot, qid: str, mode: str = "practice") -> Question
 
 def line(widget: Widget, y: int = 0) -> str:
     """The text of one line of a widget as drawn."""
-    [strip] = widget.render_lines(Region(0, y, widget.size.width, 1))
+    [strip] = widget.render_lines(Region(0, y, widget.outer_size.width, 1))
     return strip.text
 
 
@@ -126,12 +126,11 @@ async def test_wrapped_feedback_lines_up_under_its_label(
         await ask(app, pilot, "b-short")
         await pilot.press(*"nothing like it", "enter")
         await pilot.pause()
-        row = app.screen.query_one(Feedback).query_one("#row-expected")
-        name, value = row.query_one(".field-name"), row.query_one(".field-value")
-        assert value.size.height > 1  # it wraps...
-        assert value.region.x == name.region.x + name.size.width  # ...in its own column
-        second = line(value, 1)
-        assert second.strip() and not second.startswith(" ")  # the second line starts there
+        box = app.screen.query_one(Feedback)
+        lines = [line(box, y) for y in range(box.outer_size.height)]
+        first = next(n for n, text in enumerate(lines) if "Answer " in text)
+        column = lines[first].index("a very long")
+        assert lines[first + 1][column] != " " and not lines[first + 1][:column].strip("║ ")
 
 
 def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
@@ -173,3 +172,30 @@ async def test_the_header_progress_bar_shows_in_every_theme(
             assert len(colours) == 2, (theme, colours)  # done and to do, told apart
             for colour in colours:
                 assert contrast(colour, background) >= 1.8, (theme, colour, background)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_longest_verdicts_fit_or_offer_their_scroll_keys(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The shipped bank's multi question with the most text, and a near miss: either the
+    verdict fits, or PgDn is in the key bar."""
+    from quiz.bank import shipped_bank_path
+
+    app = app_on(shipped_bank_path(), tmp_path)
+    multi = max(
+        (q for q in app.bank.questions if q.type == "multi"),
+        key=lambda q: len(q.prompt) + sum(map(len, q.choices)) + len(q.explanation),
+    )
+    short = next(q for q in app.bank.questions if q.type == "short" and len(q.answers[0]) > 8)
+    async with app.run_test(size=size) as pilot:
+        for question, keys in ((multi, ["1", "enter"]), (short, [*short.answers[0][:-2], "enter"])):
+            screen = await ask(app, pilot, question.id)
+            await pilot.press(*keys)
+            await pilot.pause()
+            await pilot.pause()
+            assert screen.query_one(Feedback).display
+            body = screen.query_one("#question-body")
+            assert body.max_scroll_y == 0 or "PgDn More" in keys_shown(app)
+            await pilot.press("escape")
+            await pilot.pause()

@@ -1,25 +1,23 @@
 """What the learner sees right after answering: right or wrong, the answer, and why.
 
-The rows are always there and only filled in and shown, so the verdict reaches the screen in
-the next frame. Each row is a label and a value side by side, so wrapped text lines up under
-its value, not at the box's edge.
+One widget, not one per row: its verdict class (the border's colour) then restyles a single
+node, which keeps the verdict within a frame. The rows are a two-column grid, so a value that
+wraps lines up under itself, not at the box's edge. Bank text is plain `Text`, never markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.widgets import Label, Static
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
 
 from quiz.bank import Question
 from quiz.grading import CARD_GRADES, Diff, Grade
 from quiz.session import Result
 
-Runs = list[str | tuple[str, str]]
 ROWS = {
     "given": "Your answer",
     "expected": "Answer",
@@ -27,6 +25,7 @@ ROWS = {
     "review": "Review",
     "source": "Source",
 }
+LABEL_WIDTH = max(map(len, ROWS.values()))
 MARKS = {"right": "✓", "wrong": "✗", "missed": "○", "unpicked": " "}
 RATED = {
     1: "Wrong: Again",
@@ -36,50 +35,49 @@ RATED = {
 }
 
 
-def _runs(runs: tuple[tuple[str, bool], ...]) -> Runs:
+def _runs(runs: tuple[tuple[str, bool], ...]) -> list[str | tuple[str, str]]:
     """Matching letters plain; differing ones underlined and reversed, so not by colour alone."""
     return [text if same else (text, "bold underline reverse") for text, same in runs]
 
 
-def verdict(question: Question, result: Result) -> Content:
+def verdict(question: Question, result: Result) -> Text:
     grade = result.grade
     if question.type == "card":
         mark = "✓" if grade.correct else "✗"
-        return Content.assemble((f"{mark} You graded it: {grade.given}", "bold"))
+        return Text(f"{mark} You graded it: {grade.given}", style="bold")
     if result.overridden:
-        return Content.assemble(("✓ Right", "bold"), " (you said you were right)")
+        return Text.assemble(("✓ Right", "bold"), " (you said you were right)")
     if grade.correct:
-        typo = " (accepted with a small typo)" if grade.typo else ""
-        return Content.assemble(("✓ Right", "bold"), typo)
+        return Text.assemble(("✓ Right", "bold"), " (accepted with a small typo)" * grade.typo)
     if grade.score > 0:
-        return Content.assemble(("◐ Partly right", "bold"), f" · score {grade.score:.0%}")
-    return Content.assemble(("✗ Wrong", "bold"))
+        return Text.assemble(("◐ Partly right", "bold"), f" · score {grade.score:.0%}")
+    return Text("✗ Wrong", style="bold")
 
 
-def _blank_lines(values: Sequence[str], diffs: dict[str, Diff], given: bool) -> Content:
+def _blank_lines(values: Sequence[str], diffs: dict[str, Diff], given: bool) -> Text:
     """One line per cloze blank, "(n) text", with the letter-by-letter diff where close."""
-    parts: Runs = []
+    parts: list[str | tuple[str, str]] = []
     for n, value in enumerate(values, 1):
         diff = diffs.get(f"blank ({n})")
         parts += [
             ("\n" if n > 1 else "") + f"({n}) ",
             *(_runs(diff.given if given else diff.expected) if diff else [value]),
         ]
-    return Content.assemble(*parts)
+    return Text.assemble(*parts)
 
 
-def answer_rows(question: Question, grade: Grade, shown: Sequence[str]) -> dict[str, Content]:
-    """The "Your answer", "Answer" and "Choices" rows, each shown once."""
+def answer_rows(question: Question, grade: Grade, shown: Sequence[str]) -> dict[str, Text]:
+    """The "Your answer", "Answer" and "Choices" rows, each answer shown once."""
     if question.type == "card":
-        return {"expected": Content(grade.expected)}
+        return {"expected": Text(grade.expected)}
     if question.type == "multi":
         marks = dict(grade.marks)
         lines = []
-        for number, choice in enumerate(shown, 1):
+        for number, choice in enumerate(shown or question.choices, 1):
             mark = marks.get(choice, "unpicked")
             missed = "  (missed)" if mark == "missed" else ""
             lines.append(f"{MARKS[mark]} {number}. {choice}{missed}")
-        return {"choices": Content("\n".join(lines))}
+        return {"choices": Text("\n".join(lines))}
     if question.type == "cloze":
         diffs = {d.label: d for d in grade.diffs}
         rows = {"expected": _blank_lines([b[0] for b in question.blanks], diffs, given=False)}
@@ -88,24 +86,25 @@ def answer_rows(question: Question, grade: Grade, shown: Sequence[str]) -> dict[
         return rows
     if grade.diffs:  # a near miss: the two texts once, letter by letter
         diff = grade.diffs[0]
-        expected = Content.assemble(*_runs(diff.expected))
-        if "".join(text for text, _ in diff.expected) != grade.expected:
-            expected = Content.assemble(expected, ("  (or: ", "dim"), grade.expected, (")", "dim"))
-        return {"given": Content.assemble(*_runs(diff.given)), "expected": expected}
-    rows = {"expected": Content.styled(grade.expected, "bold")}
+        expected = Text.assemble(*_runs(diff.expected))
+        if expected.plain != grade.expected:  # the nearest was another accepted answer
+            expected.append_text(Text.assemble(("  (or: ", "dim"), grade.expected, (")", "dim")))
+        return {"given": Text.assemble(*_runs(diff.given)), "expected": expected}
+    rows = {"expected": Text(grade.expected, style="bold")}
     if not grade.correct:
-        rows["given"] = Content(grade.given or "(no answer)")
+        rows["given"] = Text(grade.given or "(no answer)")
     return rows
 
 
-def review_line(result: Result, now: float) -> Content | None:
+def review_line(result: Result, now: float) -> Text | None:
     """Review: the rating the answer gave and when the card comes back."""
     if result.rating is None or result.due is None:
         return None
-    rated = (
-        RATED[result.rating] if result.question.type != "card" else CARD_GRADES[result.rating - 1]
-    )
-    return Content(f"{rated} · next {until(result.due - now)}")
+    if result.question.type == "card":
+        rated = CARD_GRADES[result.rating - 1]
+    else:
+        rated = RATED[result.rating]
+    return Text(f"{rated} · next {until(result.due - now)}")
 
 
 def until(seconds: float) -> str:
@@ -117,7 +116,7 @@ def until(seconds: float) -> str:
     if seconds < 86400:
         hours = round(seconds / 3600)
         return f"in {hours} hour{'s' * (hours != 1)}"
-    days = round(timedelta(seconds=seconds) / timedelta(days=1))
+    days = round(seconds / 86400)
     if days <= 1:
         return "tomorrow"
     if days < 60:
@@ -125,42 +124,40 @@ def until(seconds: float) -> str:
     return f"in {round(days / 30)} months"
 
 
-class Feedback(Vertical, can_focus=True):
+def feedback_content(result: Result, shown: Sequence[str], now: float, keys: str) -> Group:
+    """The verdict on `result`; `shown` is the choices in the order they were shown."""
+    question = result.question
+    rows = answer_rows(question, result.grade, shown)
+    if (schedule := review_line(result, now)) is not None:
+        rows["review"] = schedule
+    if question.ref:
+        rows["source"] = Text(question.ref)
+    top = Table.grid(expand=True)
+    top.add_column(ratio=1)
+    top.add_column(justify="right", no_wrap=True)
+    top.add_row(verdict(question, result), Text(keys, style="dim"))
+    grid = Table.grid(padding=(0, 0, 0, 2))
+    grid.add_column(width=LABEL_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1)
+    for name, label in ROWS.items():
+        if name in rows:
+            grid.add_row(Text(label, style="dim"), rows[name])
+    parts: list[Table | Text] = [top, grid]
+    if question.explanation:
+        parts += [Text(), Text(question.explanation)]
+    return Group(*parts)
+
+
+class Feedback(Static, can_focus=True):
     """The verdict on one answer; focused so that Enter moves on."""
 
     def __init__(self) -> None:
         super().__init__(id="feedback")
         self.display = False
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="feedback-top"):
-            yield Static(id="verdict")
-            yield Label(id="feedback-keys")
-        for name, label in ROWS.items():
-            with Horizontal(id=f"row-{name}", classes="field"):
-                yield Label(label, classes="field-name")
-                yield Static(classes="field-value", markup=False)
-        yield Static(id="explanation", markup=False)
-
     def show(self, result: Result, shown: Sequence[str], now: float, keys: str) -> None:
-        """Fill in the verdict on `result`; `shown` is the choices in the order shown."""
-        question, grade = result.question, result.grade
-        rows = answer_rows(question, grade, shown)
-        if (schedule := review_line(result, now)) is not None:
-            rows["review"] = schedule
-        if question.ref:
-            rows["source"] = Content(question.ref)
-        self.query_one("#verdict", Static).update(verdict(question, result))
-        for name in ROWS:
-            row = self.query_one(f"#row-{name}")
-            row.display = name in rows
-            if name in rows:
-                row.query_one(".field-value", Static).update(rows[name])
-        explanation = self.query_one("#explanation", Static)
-        explanation.update(question.explanation)
-        explanation.display = bool(question.explanation)
-        self.query_one("#feedback-keys", Label).update(keys)
-        right = grade.correct or result.overridden
-        self.set_class(right, "right")
-        self.set_class(not right, "wrong")
+        self.update(feedback_content(result, shown, now, keys))
+        verdict_class = "right" if result.grade.correct or result.overridden else "wrong"
+        if not self.has_class(verdict_class):
+            self.set_classes(verdict_class)
         self.display = True
