@@ -3,7 +3,7 @@
 Each figure is measured beside a baseline in the same run:
 - record: `ProgressStore.record` (answer row + two summary upserts, one commit) beside a bare
   one-row INSERT and commit on a connection with the same settings;
-- summary: `topic_summary` and `known_per_topic` for 20 topics and 5,000 questions (what the
+- summary: `topic_summary` and `question_stats` for 20 topics and 5,000 questions (what the
   home screen reads) beside the naive GROUP BY over every answer that the summary tables
   replace;
 - open: `ProgressStore.open` (which runs PRAGMA quick_check) on the 1M-answer database.
@@ -99,7 +99,7 @@ def bench_summary(folder: Path, rounds: int = 30) -> tuple[float, float, float]:
     for _ in range(rounds):
         started = time.perf_counter()
         store.topic_summary("ana", "Bank", TOPICS)  # what the home screen reads at start
-        store.known_per_topic("ana", "Bank")
+        store.question_stats("ana", "Bank")  # mastery: the latest result per question
         ours.append(time.perf_counter() - started)
         started = time.perf_counter()
         store.db.execute(

@@ -484,16 +484,6 @@ class ProgressStore:
             )
         }
 
-    def known_per_topic(self, profile: str, bank: str) -> dict[str, int]:
-        """Per topic, how many questions were answered right the last time they were asked."""
-        return dict(
-            self.db.execute(
-                "SELECT topic, SUM(last_correct) FROM question_stats"
-                " WHERE profile = ? AND bank = ? GROUP BY topic",
-                (profile, bank),
-            ).fetchall()
-        )
-
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
         """The most recent sessions with at least one answer, newest first."""
         return [

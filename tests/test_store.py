@@ -105,12 +105,12 @@ def test_settings_wal_busy_timeout_and_version(store: ProgressStore) -> None:
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
-def test_a_database_from_schema_version_1_is_migrated(tmp_path: Path) -> None:
-    path = tmp_path / DB_NAME
-    old = sqlite3.connect(path)
-    old.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+def old_database(folder: Path, version: int, rights: list[int]) -> None:
+    """A progress file as quiz wrote it at schema `version`: one session, answers to q0, q1…"""
+    old = sqlite3.connect(folder / DB_NAME)
+    old.executescript(";".join(MIGRATIONS[:version]) + f"; PRAGMA user_version = {version};")
     old.execute("INSERT INTO sessions VALUES (1, 'ana', 'Bank', 'practice', 3, 10.0, 20.0)")
-    for i, correct in enumerate([1, 1, 0, 1]):
+    for i, correct in enumerate(rights):
         old.execute(
             "INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
             " seconds, answered_at, question_hash) VALUES (1, 'ana', 'Bank', ?, 'alpha', 'x', ?,"
@@ -119,12 +119,16 @@ def test_a_database_from_schema_version_1_is_migrated(tmp_path: Path) -> None:
         )
     old.commit()
     old.close()
+
+
+def test_a_database_from_schema_version_1_is_migrated(tmp_path: Path) -> None:
+    old_database(tmp_path, 1, [1, 1, 0, 1])
     store = ProgressStore.open(tmp_path, clock=Clock())
     [alpha] = store.topic_summary("ana", "Bank", ["alpha"])
     assert (alpha.attempts, alpha.correct, alpha.best_streak, alpha.trend) == (4, 3, 2, (0.75,))
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert len(store.history("ana", "Bank", "q2")) == 1
-    assert store.known_per_topic("ana", "Bank") == {"alpha": 3}
+    assert sum(s.last_correct for s in store.question_stats("ana", "Bank").values()) == 3
     assert store.question_stats("ana", "Bank")["q2"].last_correct is False
     store.close()
 
@@ -238,10 +242,10 @@ def test_question_stats_follow_the_latest_answer(store: ProgressStore) -> None:
     store.record(session, question("q1"), "A", False, 1.0)
     stats = store.question_stats("ana", "Bank")
     assert (stats["q1"].attempts, stats["q1"].wrong, stats["q1"].last_correct) == (2, 2, False)
-    assert store.known_per_topic("ana", "Bank") == {"alpha": 1}
+    assert [q for q, s in store.question_stats("ana", "Bank").items() if s.last_correct] == ["q2"]
     store.record(session, question("q1"), "B", True, 1.0)
     assert store.question_stats("ana", "Bank")["q1"].last_correct is True
-    assert store.known_per_topic("ana", "Bank") == {"alpha": 2}
+    assert all(s.last_correct for s in store.question_stats("ana", "Bank").values())
     store.end_session(session)
     [record] = store.sessions("ana", "Bank")
     assert (record.answered, record.correct, record.mode) == (4, 2, "practice")
@@ -281,19 +285,7 @@ def test_an_override_corrects_every_summary(store: ProgressStore) -> None:
 
 
 def test_answers_from_before_scores_get_their_score_from_right_or_wrong(tmp_path: Path) -> None:
-    path = tmp_path / DB_NAME
-    old = sqlite3.connect(path)
-    old.executescript(";".join(MIGRATIONS[:4]) + "; PRAGMA user_version = 4;")
-    old.execute("INSERT INTO sessions VALUES (1, 'ana', 'Bank', 'practice', 3, 10.0, 20.0)")
-    for i, correct in enumerate([1, 0]):
-        old.execute(
-            "INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
-            " seconds, answered_at, question_hash) VALUES (1, 'ana', 'Bank', ?, 'alpha', 'x', ?,"
-            " 1.0, ?, 'h')",
-            (f"q{i}", correct, 11.0 + i),
-        )
-    old.commit()
-    old.close()
+    old_database(tmp_path, 4, [1, 0])
     store = ProgressStore.open(tmp_path, clock=Clock())
     [right] = store.history("ana", "Bank", "q0")
     [wrong] = store.history("ana", "Bank", "q1")
