@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -115,7 +117,8 @@ class BankError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        # A file name is text from outside too: it must not reach the terminal as a command.
+        return printable(f"{self.path}:{self.line}:{self.column}: {self.message}")
 
 
 class BankErrors(Exception):
@@ -127,13 +130,46 @@ class BankErrors(Exception):
 
 
 def read_bank_bytes(path: Path) -> bytes:
-    """The raw bytes of a bank file, refusing files too large to be a bank."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // 2**20
-        message = f"file is {size / 2**20:.0f} MiB; a bank may be at most {limit} MiB"
+    """The raw bytes of a bank file, refusing what is not a regular file (a FIFO would hang,
+    /dev/zero never ends) and files too large to be a bank; never reads past the limit."""
+    # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise BankErrors([BankError(str(path), 1, 1, "not a regular file; give a bank file")])
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        limit = (
+            f"{MAX_FILE_BYTES // 2**20} MiB"
+            if MAX_FILE_BYTES >= 2**20
+            else f"{MAX_FILE_BYTES} bytes"
+        )
+        message = f"the file is too large: a bank may be at most {limit}"
         raise BankErrors([BankError(str(path), 1, 1, message)])
-    return path.read_bytes()
+    return data
+
+
+# Control characters (C0 but tab and newline, DEL, C1) and bidirectional overrides: text from
+# outside (a bank, a file name, a profile name) must never move the cursor, recolour or retitle
+# the terminal, or reorder what is read.
+_UNSAFE: dict[int, str | None] = {
+    c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if c not in (0x09, 0x0A)
+}
+_UNSAFE |= {
+    c: None for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
+_UNSAFE[0x09] = " "
+_UNSAFE_LINE = _UNSAFE | {0x0A: " "}
+
+
+def safe_text(text: str) -> str:
+    """Text with terminal control codes and bidi overrides removed (newlines kept)."""
+    return text.translate(_UNSAFE)
+
+
+def printable(text: str) -> str:
+    """`safe_text` for a one-line message: a newline in a name cannot forge a second line."""
+    return text.translate(_UNSAFE_LINE)
 
 
 @contextmanager

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from quiz import __version__
-from quiz.bank import Bank, BankErrors, shipped_bank_path
+from quiz.bank import Bank, BankErrors, printable, shipped_bank_path
 from quiz.bankcache import load_bank_cached
 from quiz.modes import MODES
 from quiz.options import parse_count, parse_duration, parse_seed
@@ -37,7 +40,7 @@ def _summary(bank: Bank) -> str:
     types = " · ".join(f"{kind} {n}" for kind, n in bank.count_by_type().items() if n)
     per_topic = bank.count_by_topic()
     lines = [
-        f"{bank.path}: OK",
+        printable(f"{bank.path}: OK"),
         f"  title      {bank.title}",
         f"  questions  {len(bank.questions)}",
         f"  types      {types}",
@@ -62,15 +65,15 @@ def validate(argv: Sequence[str]) -> int:
         try:
             bank = load_bank(_bank_file(raw))
         except UsageError as exc:
-            print(f"quiz: {exc}", file=sys.stderr)
+            _error(str(exc))
             status = 2
         except BankErrors as exc:
             print(exc, file=sys.stderr)
             count = len(exc.errors)
-            print(f"{raw}: {count} error{'s' * (count != 1)}", file=sys.stderr)
+            print(printable(f"{raw}: {count} error{'s' * (count != 1)}"), file=sys.stderr)
             status = max(status, 1)
         except OSError as exc:
-            print(f"quiz: cannot read {raw}: {exc.strerror}", file=sys.stderr)
+            _error(f"cannot read {raw}: {exc.strerror}")
             status = 2
         else:
             print(_summary(bank))
@@ -85,6 +88,11 @@ def _add_store_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where progress is kept (default: $QUIZ_DATA_DIR, else the user data folder)",
     )
+
+
+def _profile(args: argparse.Namespace) -> str:
+    """Whose progress: --profile, else the login name; never a terminal control code."""
+    return printable(args.profile or default_profile()).strip() or "default"
 
 
 def _open_store(args: argparse.Namespace) -> ProgressStore:
@@ -114,7 +122,7 @@ def stats(argv: Sequence[str]) -> int:
     form.add_argument("--csv", action="store_true", help="print CSV (fields: see README)")
     args = parser.parse_args(argv)
     bank = _bank_arg(args.bank)
-    profile = args.profile or default_profile()
+    profile = _profile(args)
     store = _open_store(args)
     try:
         rows = store.topic_summary(profile, bank.title, bank.topics)
@@ -123,6 +131,8 @@ def stats(argv: Sequence[str]) -> int:
     from quiz.report import stats_csv, stats_json, stats_table
 
     render = stats_json if args.json else stats_csv if args.csv else stats_table
+    if sys.stdout is None:  # started with standard output closed (`quiz stats >&-`)
+        raise OSError(errno.EBADF, "standard output is closed; nothing to write the report to")
     sys.stdout.write(render(bank, profile, rows))
     return 0
 
@@ -142,7 +152,7 @@ def reset(argv: Sequence[str]) -> int:
         raise UsageError(
             f"no topic '{args.topic}' in {bank.title}; topics: {', '.join(bank.topics)}"
         )
-    profile = args.profile or default_profile()
+    profile = _profile(args)
     store = _open_store(args)
     try:
         count = store.count_answers(profile, bank.title, args.topic)
@@ -167,8 +177,8 @@ def reset(argv: Sequence[str]) -> int:
 def _confirm(question: str) -> bool:
     try:
         return input(question).strip().lower() in ("y", "yes")
-    except EOFError:
-        print()
+    except (EOFError, RuntimeError, OSError):  # no input, or standard input is closed
+        print("\nNo answer (standard input is closed or empty); use --yes to confirm.")
         return False
 
 
@@ -284,6 +294,11 @@ def run_app(argv: Sequence[str]) -> int:
             f"no topic {', '.join(map(repr, unknown))} in {bank.title}; "
             f"topics: {', '.join(bank.topics)}"
         )
+    if not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout)):
+        raise UsageError(
+            "the app needs a terminal (standard input and output are not one); "
+            "for scripts, use 'quiz validate' and 'quiz stats'"
+        )
     warning = None
     try:
         store = ProgressStore.open(data_dir(args.data_dir))
@@ -300,7 +315,7 @@ def run_app(argv: Sequence[str]) -> int:
     app = QuizApp(
         bank,
         store,
-        args.profile or default_profile(),
+        _profile(args),
         mode=args.mode,
         topics=topics,
         count=args.count,
@@ -316,23 +331,48 @@ def run_app(argv: Sequence[str]) -> int:
     return app.return_code or 0
 
 
+def _error(message: str) -> None:
+    """One line on standard error; names in it (files, profiles) cannot carry control codes."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError):
+            print(f"quiz: {printable(message)}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in COMMANDS:
-            return COMMANDS[argv[0]](argv[1:])
-        return run_app(argv)
+        command = COMMANDS.get(argv[0]) if argv else None
+        status = command(argv[1:]) if command else run_app(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return status
     except UsageError as exc:
-        print(f"quiz: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 2
     except BankErrors as exc:
-        print(exc, file=sys.stderr)
+        with contextlib.suppress(OSError):
+            print(exc, file=sys.stderr)
         return 1
     except StoreError as exc:
-        print(f"quiz: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 1
+    except BrokenPipeError:  # `quiz validate x | head -1`: the reader has had enough
+        _silence_stdout()
+        return 141
     except OSError as exc:
-        print(f"quiz: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        _silence_stdout()
+        where = f": {exc.filename}" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{where}")
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout() -> None:
+    """After a failed write, point standard output at nothing, so that the interpreter's own
+    flush at exit has nothing left to fail on."""
+    if sys.stdout is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -9,6 +9,7 @@ every problem is reported as `PATH:LINE:COLUMN: message`.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +27,7 @@ from quiz.bank import (
     parse_blanks,
     paused_gc,
     read_bank_bytes,
+    safe_text,
 )
 
 MAX_TEXT_CHARS = 20_000
@@ -49,22 +51,8 @@ QUESTION_FIELDS = (
     "shuffle",
 )
 
-# Control characters (C0 but newline, DEL, C1) and bidirectional overrides: a bank's text must
-# never move the cursor, recolour the terminal or reorder what the learner reads.
-_UNSAFE: dict[int, str | None] = {
-    c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if c not in (0x09, 0x0A)
-}
-_UNSAFE |= {
-    c: None for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-}
-_UNSAFE[0x09] = " "
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
-
-
-def safe_text(text: str) -> str:
-    """Text with terminal control codes and bidi overrides removed."""
-    return text.translate(_UNSAFE)
 
 
 def load_bank(path: Path) -> Bank:
@@ -79,9 +67,8 @@ def parse_bank(path: Path, data: bytes) -> Bank:
 
 def _parse_bank(path: Path, data: bytes) -> Bank:
     text = _decode(path, data)
-    _check_nesting(path, text)
     try:
-        _check_anchors(path, text)
+        _check_structure(path, text)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise BankErrors([_yaml_error(path, text, exc)]) from None
@@ -112,53 +99,57 @@ def _decode(path: Path, data: bytes) -> str:
                 )
             ]
         ) from None
-    return text.removeprefix("\ufeff")
+    # YAML 1.1 breaks lines at U+2028 and U+2029, where editors and readers see none: as
+    # spaces, a pasted paragraph stays valid and every line number stays the editor's.
+    return text.removeprefix("\ufeff").translate(_SEPARATORS)
 
 
-def _check_nesting(path: Path, text: str) -> None:
-    """Refuse absurd nesting before the composer sees it (it recurses once per level)."""
-    block = re.search(rf"^[ \t?:-]{{{MAX_NESTING},}}", text, re.MULTILINE)
-    if block:
-        line = text.count("\n", 0, block.start()) + 1
-        raise BankErrors([_at(path, line, 1, f"nested more than {MAX_NESTING} levels deep")])
-    if text.count("[") + text.count("{") < MAX_NESTING:
+_SEPARATORS = {0x2028: " ", 0x2029: " "}
+
+
+_LEADING = re.compile(r"^[ \t?:-]*", re.MULTILINE)  # indentation and block indicators
+_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_structure(path: Path, text: str) -> None:
+    """Refuse nesting deeper than MAX_NESTING, and anchors (so aliases: they are how alias
+    bombs and self-references are made), before the composer sees the file.
+
+    The composer recurses once per level (PyYAML's C composer overflows its stack near 100k
+    levels), so depth is counted on the parser's event stream, which does not recurse and
+    sees the YAML structure itself: brackets in comments or strings do not count. The events
+    are read only when the file could hold an anchor or that many levels (block levels need
+    indentation or indicators at the start of a line, flow levels an opening bracket).
+    """
+    deepest_block = max((len(m.group()) for m in _LEADING.finditer(text)), default=0)
+    bound = deepest_block + text.count("[") + text.count("{")
+    if bound < MAX_NESTING and not _MAYBE_ANCHOR.search(text):
         return
     depth = 0
-    for match in re.finditer(r"[\[\]{}]", text):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > MAX_NESTING:
-            start = match.start()
-            line = text.count("\n", 0, start) + 1
-            column = start - (text.rfind("\n", 0, start) + 1) + 1
-            raise BankErrors(
-                [_at(path, line, column, f"nested more than {MAX_NESTING} levels deep")]
-            )
-
-
-def _check_anchors(path: Path, text: str) -> None:
-    """Refuse anchors, and so aliases: they are how alias bombs and self-references are made.
-
-    A cheap scan finds where an anchor could be; only then are the parser's events read.
-    """
-    if not _MAYBE_ANCHOR.search(text):
-        return
     for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPENS):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise BankErrors(
+                    [_event_error(path, event, f"nested more than {MAX_NESTING} levels deep")]
+                )
+        elif isinstance(event, _CLOSES):
+            depth -= 1
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            mark = event.start_mark
-            assert mark is not None
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            raise BankErrors(
-                [
-                    _at(
-                        path,
-                        mark.line + 1,
-                        mark.column + 1,
-                        f"YAML {kind} '{anchor}': anchors (&name) and aliases (*name) are "
-                        "not supported in a bank; write each value out in full",
-                    )
-                ]
+            message = (
+                f"YAML {kind} '{safe_text(anchor)}': anchors (&name) and aliases (*name) are "
+                "not supported in a bank; write each value out in full"
             )
+            raise BankErrors([_event_error(path, event, message)])
+
+
+def _event_error(path: Path, event: yaml.Event, message: str) -> BankError:
+    mark = event.start_mark
+    assert mark is not None
+    return _at(path, mark.line + 1, mark.column + 1, message)
 
 
 def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> BankError:
@@ -197,9 +188,25 @@ def _kind(node: Node) -> str:
     return "a list" if isinstance(node, SequenceNode) else "text"
 
 
+MAX_HINT_CANDIDATES = 200
+
+
 def _hint(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    """ "; did you mean 'x'?" for the closest option, if one is close.
+
+    The work is bounded whatever the bank: only options of a similar length can be close
+    (difflib's ratio needs it), at most MAX_HINT_CANDIDATES of them are compared, and each
+    word is looked up once.
+    """
+    return _closest(word, tuple(options))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, options: tuple[str, ...]) -> str:
+    slack = max(2, len(word) // 2)
+    similar = [o for o in options if abs(len(o) - len(word)) <= slack][:MAX_HINT_CANDIDATES]
+    close = difflib.get_close_matches(word, similar, n=1, cutoff=0.6)
+    return f"; did you mean '{safe_text(close[0])}'?" if close else ""
 
 
 class _Checker:
@@ -209,6 +216,7 @@ class _Checker:
         self.path = path
         self.errors: list[BankError] = []
         self.id_lines: dict[str, int] = {}  # question id -> line it was first used on
+        self.topic_ids: tuple[str, ...] = ()
 
     def error(self, node: Node, message: str) -> None:
         mark = node.start_mark
@@ -225,9 +233,13 @@ class _Checker:
             key = key_node.value
             if key in keys:
                 first = keys[key].start_mark.line + 1
-                self.error(key_node, f"duplicate key '{key}' (first given on line {first})")
+                self.error(
+                    key_node, f"duplicate key '{safe_text(key)}' (first given on line {first})"
+                )
             elif key not in known:
-                self.error(key_node, f"unknown field '{key}' in {what}{_hint(key, known)}")
+                self.error(
+                    key_node, f"unknown field '{safe_text(key)}' in {what}{_hint(key, known)}"
+                )
             else:
                 keys[key] = key_node
                 found[key] = value
@@ -240,7 +252,7 @@ class _Checker:
             self.error(node, f"'{name}' must be text, not {_kind(node)}")
             return ""
         value: str = node.value
-        if node.style is None and value in _NULLS:
+        if node.style in (None, "") and value in _NULLS:  # plain: None in Python, "" in C
             if required:
                 self.error(node, f"'{name}' is empty")
             return ""
@@ -324,6 +336,7 @@ class _Checker:
         if not isinstance(node, SequenceNode) or not node.value:
             self.error(node, "'questions' must be a list of at least one question")
             return []
+        self.topic_ids = tuple(topics)  # for hints, made once
         questions = [self.question(item, topics) for item in node.value]
         return [q for q in questions if q is not None]
 
@@ -344,7 +357,8 @@ class _Checker:
         topic = self.text(f.get("topic"), "topic", required=True)
         if topic and topics and topic not in topics:
             self.error(
-                f["topic"], f"topic '{topic}' is not listed under 'topics'{_hint(topic, topics)}"
+                f["topic"],
+                f"topic '{topic}' is not listed under 'topics'{_hint(topic, self.topic_ids)}",
             )
         kind = self.text(f.get("type"), "type", required=True)
         if kind and kind not in QUESTION_TYPES:
