@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quiz.bank import (
+    BLANK,
     QUESTION_TYPES,
     Bank,
     BankError,
@@ -33,6 +34,7 @@ from quiz.bank import (
 MAX_TEXT_CHARS = 20_000
 MAX_NESTING = 500  # PyYAML's C composer recurses per level and overflows its stack near 100k
 MIN_CHOICES, MAX_CHOICES = 2, 9
+MAX_BLANKS = 20  # one box per blank: a screen of them is the most a learner can fill
 
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
@@ -53,6 +55,7 @@ QUESTION_FIELDS = (
 
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_COMMA_IN_TOPIC = "a topic id cannot contain ',' (commas separate the topics of --topics)"
 
 
 def load_bank(path: Path) -> Bank:
@@ -101,10 +104,46 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
     # YAML 1.1 breaks lines at U+2028 and U+2029, where editors and readers see none: as
     # spaces, a pasted paragraph stays valid and every line number stays the editor's.
-    return text.removeprefix("\ufeff").translate(_SEPARATORS)
+    text = text.removeprefix("\ufeff").translate(_SEPARATORS)
+    return _untab(text) if "\t" in text else text
 
 
 _SEPARATORS = {0x2028: " ", 0x2029: " "}
+_BLOCK_HEADER = re.compile(r"^( *(?:- +)*)[^#\n]*?[:-] +([|>])([-+]?)([ \t]*(?:#.*)?)$")
+
+
+def _untab(text: str) -> str:
+    """Tabs that YAML allows but libyaml refuses, made acceptable to it: a line holding only
+    blanks has its tabs made spaces, and a block scalar (`prompt: |`) whose first line starts
+    with a tab after its indentation (pasted code) gets its indentation written in its header
+    (`|2`), so the tab is read as text. Tabs used to indent structure stay errors, and every
+    line keeps its number.
+    """
+    lines = text.split("\n")
+    header: re.Match[str] | None = None  # the block scalar whose first line comes next
+    for number, line in enumerate(lines):
+        if not line.strip(" \t"):
+            lines[number] = line.replace("\t", " ")
+            continue
+        if header is not None:
+            parent = len(header.group(1))
+            spaces = len(line) - len(line.lstrip(" "))
+            if line[spaces : spaces + 1] == "\t" and 1 <= spaces - parent <= 9:
+                head = lines[number - 1 - _blank_run(lines, number)]
+                start, end = header.span(3)
+                lines[number - 1 - _blank_run(lines, number)] = (
+                    head[:start] + header.group(3) + str(spaces - parent) + head[end:]
+                )
+        header = _BLOCK_HEADER.match(line)
+    return "\n".join(lines)
+
+
+def _blank_run(lines: list[str], number: int) -> int:
+    """How many blank lines stand right before line `number`."""
+    count = 0
+    while number - 1 - count >= 0 and not lines[number - 1 - count].strip(" \t"):
+        count += 1
+    return count
 
 
 _LEADING = re.compile(r"^[ \t?:-]*", re.MULTILINE)  # indentation and block indicators
@@ -323,6 +362,8 @@ class _Checker:
         topics: dict[str, str] = {}
         for key_node, value in node.value:
             key = self.text(key_node, "topic id", required=True)
+            if "," in key:
+                self.error(key_node, _COMMA_IN_TOPIC)
             if key in topics:
                 self.error(key_node, f"topic '{key}' is listed twice")
             elif key:
@@ -355,6 +396,8 @@ class _Checker:
         elif qid:
             self.id_lines[qid] = node.start_mark.line + 1
         topic = self.text(f.get("topic"), "topic", required=True)
+        if "," in topic and not topics:
+            self.error(f["topic"], _COMMA_IN_TOPIC)
         if topic and topics and topic not in topics:
             self.error(
                 f["topic"],
@@ -433,8 +476,21 @@ class _Checker:
             blanks = parse_blanks(prompt)
             if prompt and not blanks:
                 self.error(f["prompt"], "a cloze prompt needs at least one {{blank}}")
+            if len(blanks) > MAX_BLANKS:
+                self.error(
+                    f["prompt"],
+                    f"a cloze has {len(blanks)} blanks; at most {MAX_BLANKS} are allowed",
+                )
             if any(not alt for alternatives in blanks for alt in alternatives):
                 self.error(f["prompt"], "a cloze blank or one of its alternatives is empty")
+            if any("{" in alt or "}" in alt for alternatives in blanks for alt in alternatives) or (
+                "{{" in BLANK.sub("", prompt) or "}}" in BLANK.sub("", prompt)
+            ):
+                self.error(
+                    f["prompt"],
+                    "a cloze blank is {{answer}}: braces inside a blank, or an unmatched "
+                    "{{ or }}, are not allowed",
+                )
             return (), blanks
         if node is None:
             self.error(question, "missing required field 'answer'")
