@@ -244,6 +244,11 @@ class QuizApp(App[None]):
             self.pop_screen()
 
     async def action_quit(self) -> None:
+        from quiz.screens.question import QuestionScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, QuestionScreen):
+                screen.save_pending()  # an exam counts what was typed when it ended
         if self.active is not None:
             self.active.end()
         self.exit()

@@ -7,12 +7,13 @@ import re
 
 MAX_SEED = 2**63 - 1  # what SQLite stores as an integer
 MAX_TIME_LIMIT = 24 * 3600.0  # an exam of more than a day is a typo
+_DIGITS = re.compile(r"[0-9]{1,20}")  # ASCII digits only: "²" is a digit to str.isdigit
 
 
 def parse_count(raw: str) -> int:
     """A number of questions: a whole number of at least 1."""
     text = raw.strip()
-    if not text.isdigit() or int(text) < 1:
+    if not _DIGITS.fullmatch(text) or int(text) < 1:
         raise ValueError(f"expected a whole number of at least 1, not {raw!r}")
     return int(text)
 
@@ -20,9 +21,11 @@ def parse_count(raw: str) -> int:
 def parse_duration(raw: str) -> float:
     """'90s', '10m', '1h', '1h30m', or a number of minutes, as seconds (up to a day)."""
     text = raw.strip().lower()
-    if text.replace(".", "", 1).isdigit():
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):  # a bare number is minutes
         text += "m"
-    match = re.fullmatch(r"(?:(\d{1,6})h)?\s*(?:(\d{1,6}(?:\.\d{1,6})?)m)?\s*(?:(\d{1,6})s)?", text)
+    match = re.fullmatch(
+        r"(?:([0-9]{1,6})h)?\s*(?:([0-9]{1,6}(?:\.[0-9]{1,6})?)m)?\s*(?:([0-9]{1,6})s)?", text
+    )
     seconds = 0.0
     if match and text:
         hours, minutes, secs = match.groups()
@@ -37,7 +40,7 @@ def parse_duration(raw: str) -> float:
 def parse_seed(raw: str) -> int:
     """A seed: a whole number from 0 to 2^63 - 1."""
     text = raw.strip()
-    if not text.isdigit() or int(text) > MAX_SEED:
+    if not _DIGITS.fullmatch(text) or int(text) > MAX_SEED:
         raise ValueError(f"expected a whole number from 0 to {MAX_SEED}, not {raw!r}")
     return int(text)
 

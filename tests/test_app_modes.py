@@ -14,7 +14,7 @@ from quiz.screens.summary import SummaryScreen
 from quiz.store import ProgressStore
 
 from .conftest import Clock
-from .test_app import keys_for
+from .test_app import keys_for, report_text
 from .test_cli_validate import run
 from .test_modes import ManualClock
 
@@ -124,7 +124,7 @@ async def test_the_time_limit_ends_an_exam(small_bank_path: Path, tmp_path: Path
         assert isinstance(app.screen, SummaryScreen)
         score = str(app.screen.query_one("#score").render())
         assert "of 4" in score and "3 unanswered" in score
-        report = " ".join(str(w.render()) for w in app.screen.query(".missed"))
+        report = report_text(app)
         assert report.count("(not answered)") == 3
     history = [app.store.history("ana", app.bank.title, q.id) for q in app.bank.questions]
     recorded = [attempt for attempts in history for attempt in attempts]

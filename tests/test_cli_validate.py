@@ -85,3 +85,10 @@ def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("quiz ")
+
+
+@pytest.mark.parametrize("flag", ["--count", "--seed"])
+def test_a_number_in_another_script_is_a_usage_error(flag: str) -> None:
+    result = run(flag, "²")
+    assert result.returncode == 2
+    assert "expected a whole number" in result.stderr

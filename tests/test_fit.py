@@ -199,3 +199,35 @@ async def test_the_longest_verdicts_fit_or_offer_their_scroll_keys(
             assert body.max_scroll_y == 0 or "PgDn More" in keys_shown(app)
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_page_keys_follow_the_scroll(
+    write_bank: Callable[[str], Path], tmp_path: Path
+) -> None:
+    app = app_on(write_bank(LONG_BANK), tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await ask(app, pilot, "card")
+        await pilot.pause()
+        assert "PgDn More" in keys_shown(app) and "PgUp" not in keys_shown(app)
+        body = screen.query_one("#question-body")
+        body.scroll_end(animate=False)
+        await pilot.pause()
+        assert "PgUp Back" in keys_shown(app) and "PgDn" not in keys_shown(app)
+
+
+@pytest.mark.parametrize("qid", ["a-tf", "b-short", "b-card"])
+async def test_the_key_bar_fits_whole_at_60_columns(
+    write_bank: Callable[[str], Path], tmp_path: Path, qid: str
+) -> None:
+    from rich.cells import cell_len
+
+    app = app_on(write_bank(SMALL_BANK), tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ask(app, pilot, qid)
+        for keys in (["space"] if qid == "b-card" else [], ["1"] if qid == "b-card" else []):
+            await pilot.press(*keys)
+            await pilot.pause()
+            await pilot.pause()
+            bar = app.screen.query_one(KeyBar)
+            used = sum(cell_len(str(key.render())) for key in bar.children)
+            assert used <= 60, keys_shown(app)

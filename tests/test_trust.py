@@ -24,7 +24,7 @@ from quiz.session import SessionClosed, StudySession
 from quiz.store import ProgressStore
 
 from .conftest import Clock
-from .test_app import feedback, feedback_text, keys_for
+from .test_app import feedback, feedback_text, keys_for, report_text
 from .test_modes import ManualClock
 
 
@@ -316,7 +316,7 @@ async def test_the_exam_report_explains_each_question(
         await pilot.press(*keys_for(app, screen_of(app).session.current, False))
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        report = " ".join(str(w.render()) for w in app.screen.query(".missed"))
+        report = report_text(app)
         assert "B is right." in report and "Section one" in report
 
 
@@ -407,3 +407,63 @@ async def test_review_feedback_says_the_rating_and_when_it_is_due(
         text = feedback_text(app)
         assert "Review" in text and "next in" in text
         assert any(word in text for word in ("Hard", "Good", "Easy"))
+
+
+# --- found by trying it as a learner ---------------------------------------------------------
+
+
+async def test_enter_in_an_empty_blank_hints_and_stays(
+    small_bank_path: Path, tmp_path: Path
+) -> None:
+    app = make(small_bank_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "b-cloze")
+        await pilot.press("enter", *"big")
+        await pilot.pause()
+        first, second = screen_of(app).query(Input)
+        assert (first.value, second.value) == ("big", "")  # typed where the learner looked
+        assert any("Blank (1) is empty" in str(n.message) for n in app._notifications)
+    assert stored(app) == 0
+
+
+@pytest.mark.parametrize("how", ["escape", "ctrl+q"])
+async def test_ending_an_exam_counts_what_was_typed(
+    small_bank_path: Path, tmp_path: Path, how: str
+) -> None:
+    app = make(small_bank_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "b-short", "a-choice", mode="exam")
+        await pilot.press(*"attention")
+        await pilot.press(*(["escape", "y"] if how == "escape" else ["ctrl+q"]))
+        await pilot.pause()
+    [typed] = app.store.history("ana", app.bank.title, "b-short")
+    assert typed.given == "attention" and typed.correct and not typed.unanswered
+    [left] = app.store.history("ana", app.bank.title, "a-choice")
+    assert left.unanswered
+
+
+async def test_the_exam_report_shows_partial_credit_and_each_option(
+    small_bank_path: Path, tmp_path: Path
+) -> None:
+    app = make(small_bank_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "a-multi", mode="exam")
+        shown = screen_of(app).session.choices(app.bank.by_id()["a-multi"])
+        await pilot.press(str(shown.index("A") + 1), "enter")
+        await pilot.pause()
+        report = report_text(app)
+        assert "◐ 1." in report and "Score" in report and "50%" in report
+        assert "○" in report and "(missed)" in report
+
+
+async def test_the_exam_setup_says_which_field_is_wrong(
+    small_bank_path: Path, tmp_path: Path
+) -> None:
+    app = make(small_bank_path, tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("e", "tab", *"ten minutes", "enter")
+        await pilot.pause()
+        error = app.screen.query_one("#exam-error")
+        assert isinstance(app.screen, ExamSetupScreen)
+        assert str(error.render()).startswith("⚠ Time limit: expected a duration")
+        assert error.size.height > 1  # it wraps rather than being cut

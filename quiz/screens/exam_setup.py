@@ -3,7 +3,9 @@ exam for the whole class)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,12 +17,22 @@ from textual.widgets import Input, Label, Static
 from quiz.options import format_duration, parse_count, parse_duration, parse_seed
 from quiz.widgets.keybar import KeyBar
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
 class ExamSetup:
     count: int
     time_limit: float | None  # seconds; None: no limit
     seed: int
+
+
+def _field(name: str, parse: Callable[[str], T], text: str) -> T:
+    """One field read by its parser; a mistake says which field it is in."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 class ExamSetupScreen(ModalScreen[ExamSetup | None]):
@@ -44,12 +56,15 @@ class ExamSetupScreen(ModalScreen[ExamSetup | None]):
             with Horizontal(classes="exam-field"):
                 yield Label("Time limit", classes="exam-label")
                 yield Input(
-                    time_limit, id="exam-time", placeholder="none (e.g. 15m, 1h30m)", compact=True
+                    time_limit,
+                    id="exam-time",
+                    placeholder="none (15m, 1h30m; a number is minutes)",
+                    compact=True,
                 )
             with Horizontal(classes="exam-field"):
                 yield Label("Seed", classes="exam-label")
                 yield Input(seed, id="exam-seed", restrict=r"\d*", max_length=19, compact=True)
-            yield Label("", id="exam-error", markup=False)
+            yield Static("", id="exam-error", markup=False)
             yield Label("Tab: next field · Enter: start · Escape: cancel", id="exam-keys")
         yield KeyBar()  # the keys of this dialog, not of the screen under it
 
@@ -58,12 +73,13 @@ class ExamSetupScreen(ModalScreen[ExamSetup | None]):
 
     def read(self) -> ExamSetup:
         """The settings typed, or ValueError with what is wrong."""
-        value = {i.id: i.value for i in self.query(Input)}
-        time_text = (value["exam-time"] or "").strip()
+        value = {i.id: i.value.strip() for i in self.query(Input)}
         return ExamSetup(
-            parse_count(value["exam-count"] or ""),
-            parse_duration(time_text) if time_text else None,
-            parse_seed(value["exam-seed"] or ""),
+            _field("Questions", parse_count, value["exam-count"]),
+            _field("Time limit", parse_duration, value["exam-time"])
+            if value["exam-time"]
+            else None,
+            _field("Seed", parse_seed, value["exam-seed"]),
         )
 
     @on(Input.Submitted)
@@ -72,7 +88,7 @@ class ExamSetupScreen(ModalScreen[ExamSetup | None]):
         try:
             setup = self.read()
         except ValueError as exc:
-            self.query_one("#exam-error", Label).update(f"⚠ {exc}")
+            self.query_one("#exam-error", Static).update(f"⚠ {exc}")
             return
         self.dismiss(setup)
 

@@ -35,7 +35,6 @@ COLUMNS = (
 )
 NO_CARDS = TopicRecall(0, 0, 0, None)
 HINTS = ("Space: select or unselect", "a: all or none", "?: every key")  # kept while they fit
-WIDE = 80  # narrower than this, the key bar is compact and leaves out the palette key
 SCROLLBAR = 1  # room for the topics' scrollbar (see quiz.tcss), shown when they overflow
 
 
@@ -101,8 +100,7 @@ class HomeScreen(Screen[None]):
         self.call_after_refresh(self._add_key_bar)
 
     async def _add_key_bar(self) -> None:
-        narrow = self.app.size.width < WIDE
-        await self.mount(KeyBar(compact=narrow, show_command_palette=not narrow))
+        await self.mount(KeyBar())
         self.refresh_bindings()  # a key bar fills itself when the keys are announced
 
     def on_screen_suspend(self) -> None:
@@ -125,17 +123,6 @@ class HomeScreen(Screen[None]):
     def on_resize(self) -> None:
         if self.app.size.width != self.fitted_width:  # compose already fitted the table
             self._redraw()
-            self._fit_key_bar()
-
-    def _fit_key_bar(self) -> None:
-        """Narrow, the key bar loses its padding and the palette key (Ctrl+P is in the help),
-        so that every key it shows fits whole."""
-        narrow = self.app.size.width < WIDE
-        for key_bar in self.query(KeyBar):
-            if key_bar.compact != narrow:
-                key_bar.compact = narrow
-                key_bar.show_command_palette = not narrow
-                self.refresh_bindings()  # the key bar rebuilds itself with the keys
 
     def load(self) -> None:
         now = self.store.clock()
@@ -150,7 +137,8 @@ class HomeScreen(Screen[None]):
         questions = len(self.bank.questions)
         counts = self.recall.values()
         lines = [
-            f"{questions} questions · {len(self.bank.topics)} topics · "
+            f"{questions} question{'s' * (questions != 1)} · {len(self.bank.topics)} "
+            f"topic{'s' * (len(self.bank.topics) != 1)} · "
             f"{sum(self.known.values())} known",
             f"{sum(r.new for r in counts)} new · {sum(r.learning for r in counts)} learning · "
             f"{sum(r.review for r in counts)} due",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from textual import on
@@ -35,18 +36,22 @@ class QuestionBody(VerticalScroll):
 
     BINDINGS = [
         Binding("pagedown", "page_down", "More", key_display="PgDn", id="scroll-down"),
-        Binding("pageup", "page_up", "Scroll up", show=False, id="scroll-up"),
+        Binding("pageup", "page_up", "Back", key_display="PgUp", id="scroll-up"),
     ]
 
     def on_mount(self) -> None:
-        self.watch(self, "virtual_size", lambda _: self.refresh_bindings(), init=False)
+        for changes in ("virtual_size", "scroll_y"):
+            self.watch(self, changes, lambda _: self.refresh_bindings(), init=False)
 
     def on_resize(self) -> None:
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("page_down", "page_up"):
-            return self.max_scroll_y > 0
+        """PgDn while there is more below, PgUp while there is more above."""
+        if action == "page_down":
+            return self.scroll_y < self.max_scroll_y
+        if action == "page_up":
+            return self.scroll_y > 0
         return True
 
 
@@ -96,7 +101,7 @@ class QuestionScreen(Screen[None]):
         # The body never takes focus, so a click cannot pull the keys away from the answer.
         with QuestionBody(id="question-body", can_focus=False):
             yield Static(id="prompt", markup=False)
-            yield Label(id="question-hint")
+            yield Static(id="question-hint")
             # Always here and hidden until an answer: showing it then changes no widget tree,
             # so the verdict reaches the screen in the very next frame.
             yield Feedback()
@@ -141,6 +146,14 @@ class QuestionScreen(Screen[None]):
         )
         self._end_now()
 
+    def save_pending(self) -> None:
+        """An exam ended by the learner counts what was typed or ticked but not submitted,
+        as when its time runs out."""
+        pending = None if self.session.feedback else self._pending()
+        if pending is not None:
+            with contextlib.suppress(SessionClosed):
+                self.session.answer(pending)
+
     def _pending(self) -> Response | None:
         if self.session.answered_current:
             return None
@@ -156,7 +169,7 @@ class QuestionScreen(Screen[None]):
         )
         self.query_one("#question-progress", ProgressBar).update(progress=session.index)
         self.query_one("#prompt", Static).update(question.display_prompt)
-        hint = self.query_one("#question-hint", Label)
+        hint = self.query_one("#question-hint", Static)
         hint.update(TYPE_HINTS[question.type])
         hint.display = True
         body = self.query_one("#question-body", VerticalScroll)
@@ -198,7 +211,8 @@ class QuestionScreen(Screen[None]):
         feedback.show(result, session.choices(result.question), session.clock(), self._keys())
         feedback.focus(scroll_visible=False)
         body = self.query_one("#question-body", VerticalScroll)
-        self.call_after_refresh(body.scroll_to_widget, feedback, top=True, animate=False)
+        # As little scrolling as shows the verdict: the question stays in view if it fits.
+        self.call_after_refresh(body.scroll_to_widget, feedback, animate=False)
         self.refresh_bindings()
 
     def _keys(self) -> str:
@@ -256,6 +270,7 @@ class QuestionScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes and not self.ending:
+                self.save_pending()
                 self._end_now()
 
         self.app.push_screen(ConfirmScreen(question, detail), confirmed)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
 
 from quiz.bank import Bank
 from quiz.formatting import ago, percent, sparkline
@@ -36,7 +36,7 @@ class StatsScreen(Screen[None]):
             yield Label(
                 f"Statistics · {self.bank.title} · {self.profile}", id="stats-title", markup=False
             )
-            yield Label(
+            yield Static(
                 f"Accuracy per session (▁ 0% … █ 100%), the last {SESSIONS_SHOWN}, newest right",
                 classes="stats-caption",
             )

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import time
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from quiz.bank import Question
 from quiz.formatting import percent
-from quiz.session import StudySession
+from quiz.session import Result, StudySession
+from quiz.widgets.feedback import ROWS, answer_rows
 from quiz.widgets.keybar import KeyBar
 
+REPORT_ROWS = {"score": "Score"} | {name: label for name, label in ROWS.items() if name != "review"}
 CHANGE = {"better": "▲ better", "worse": "▼ worse", "same": "= same", "first": "• first time"}
 
 
@@ -61,14 +64,8 @@ class SummaryScreen(Screen[None]):
                 yield from self._report()
             elif missed := session.missed():
                 yield Label(f"Missed ({len(missed)}) — press r to retry them", id="missed-title")
-                for result in missed:
-                    yield Static(
-                        Content.assemble(
-                            ("✗ ", "bold"), result.question.display_prompt, "\n",
-                            ("  Answer: ", "dim"), (result.grade.expected, "bold"),
-                        ),
-                        classes="missed",
-                    )  # fmt: skip
+                for number, result in enumerate(missed, 1):
+                    yield Static(self._item(number, result.question, result), classes="missed")
             elif session.results:
                 yield Label("Nothing missed. Well done!", id="missed-title")
         yield KeyBar()
@@ -77,22 +74,38 @@ class SummaryScreen(Screen[None]):
         """An exam's full report: each question, what was given, what was right, and why."""
         results = {r.question.id: r for r in self.session.results}
         for number, question in enumerate(self.session.questions, 1):
-            result = results.get(question.id)
-            if result is None or result.unanswered:
-                mark, given = "—", "(not answered)"
-            else:
-                mark = "✓" if result.grade.correct else "✗"
-                given = result.grade.given or "(no answer)"
-            parts: list[str | tuple[str, str]] = [
-                (f"{mark} {number}. ", "bold"), question.display_prompt, "\n",
-                ("   Your answer: ", "dim"), given, "\n",
-                ("   Answer:      ", "dim"), (question.answer_text, "bold"),
-            ]  # fmt: skip
-            if question.explanation:
-                parts += ["\n   ", question.explanation]
-            if question.ref:
-                parts += ["\n", ("   Source:      ", "dim"), question.ref]
-            yield Static(Content.assemble(*parts), classes="missed")
+            yield Static(self._item(number, question, results.get(question.id)), classes="missed")
+
+    def _item(self, number: int, question: Question, result: Result | None) -> Table:
+        """One question of the report, its rows lined up under their labels."""
+        if result is None or result.unanswered:
+            mark = "—"
+            rows = {
+                "given": Text("(not answered)"),
+                "expected": Text(question.answer_text, style="bold"),
+            }
+        else:
+            grade = result.grade
+            mark = "✓" if grade.correct else "◐" if grade.score > 0 else "✗"
+            rows = answer_rows(question, grade, self.session.choices(question))
+            if grade.score > 0 and not grade.correct:
+                rows["score"] = Text(f"{grade.score:.0%}")
+        if question.ref:
+            rows["source"] = Text(question.ref)
+        details = Table.grid(padding=(0, 0, 0, 2))
+        details.add_column(no_wrap=True)
+        details.add_column(ratio=1)
+        for name, label in REPORT_ROWS.items():
+            if name in rows:
+                details.add_row(Text(label, style="dim"), rows[name])
+        body: list[Text | Table] = [Text(question.display_prompt), details]
+        if question.explanation:
+            body.append(Text(question.explanation, style="italic"))
+        item = Table.grid(padding=(0, 1, 0, 0))
+        item.add_column(no_wrap=True)
+        item.add_column(ratio=1)
+        item.add_row(Text(f"{mark} {number}.", style="bold"), Group(*body))
+        return item
 
     def _headline(self) -> str:
         session = self.session

@@ -11,13 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.bank import Question
@@ -65,6 +66,8 @@ class ChoiceAnswer(Answering, OptionList, inherit_bindings=False):
         Binding("space", "toggle_choice", "Toggle", show=False, id="toggle-choice"),
     ]
 
+    PICK_FIRST = "Pick a choice first: its number, or ↓ and Enter."
+
     def __init__(
         self,
         labels: Sequence[str],
@@ -84,9 +87,14 @@ class ChoiceAnswer(Answering, OptionList, inherit_bindings=False):
         if multi:
             self.border_subtitle = "number or Space: toggle · Enter: submit"
 
-    def _prompt(self, index: int) -> Content:
+    def _prompt(self, index: int) -> Table:
+        """ "2. text", where text that wraps stays under itself, not under the number."""
         mark = ("☑ " if index in self.chosen else "☐ ") if self.multi else ""
-        return Content(f"{mark}{index + 1}. {self.labels[index]}")
+        grid = Table.grid()
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(f"{mark}{index + 1}. ", Text(self.labels[index]))
+        return grid
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
@@ -115,7 +123,7 @@ class ChoiceAnswer(Answering, OptionList, inherit_bindings=False):
         if self.multi:
             self._submit_chosen()
         elif self.highlighted is None:
-            self.notify("Pick a choice first: its number, or ↓ and Enter.", severity="warning")
+            self.notify(self.PICK_FIRST, severity="warning")
         else:
             super().action_select()
 
@@ -148,6 +156,8 @@ class TrueFalseAnswer(ChoiceAnswer):
         Binding("t,1", "say('true')", "True", key_display="t", id="true"),
         Binding("f,2", "say('false')", "False", key_display="f", id="false"),
     ]
+
+    PICK_FIRST = "Answer with t (True) or f (False)."
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(["True", "False"], ["true", "false"], id=id)
@@ -201,6 +211,12 @@ class ClozeAnswer(Answering, Vertical):
         event.stop()
         inputs = list(self.query(Input))
         position = inputs.index(event.input)
+        if not event.value.strip():  # the cursor stays where the learner is looking
+            self.notify(
+                f"Blank ({position + 1}) is empty: fill it in, or Tab to another.",
+                severity="warning",
+            )
+            return
         for later in inputs[position + 1 :]:
             if not later.value.strip():
                 later.focus()
@@ -229,7 +245,7 @@ class CardAnswer(Answering, Widget, can_focus=True):
         self.flipped = False
 
     def compose(self) -> ComposeResult:
-        yield Label("Recall the answer, then press Space to see it.", id="card-hint")
+        yield Static("Recall the answer, then press Space to see it.", id="card-hint")
         yield Static(self.question.answer_text, markup=False, id="card-back")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -244,7 +260,7 @@ class CardAnswer(Answering, Widget, can_focus=True):
             return
         self.flipped = True
         self.add_class("flipped")
-        self.query_one("#card-hint", Label).update(
+        self.query_one("#card-hint", Static).update(
             "How well did you recall it?  1 Again · 2 Hard · 3 Good · 4 Easy"
         )
         self.refresh_bindings()

@@ -132,19 +132,18 @@ def feedback_content(result: Result, shown: Sequence[str], now: float, keys: str
         rows["review"] = schedule
     if question.ref:
         rows["source"] = Text(question.ref)
-    top = Table.grid(expand=True)
-    top.add_column(ratio=1)
-    top.add_column(justify="right", no_wrap=True)
-    top.add_row(verdict(question, result), Text(keys, style="dim"))
+    if result.overridden and "given" not in rows:  # what was overruled stays in view
+        rows["given"] = Text(result.grade.given)
     grid = Table.grid(padding=(0, 0, 0, 2))
     grid.add_column(width=LABEL_WIDTH, no_wrap=True)
     grid.add_column(ratio=1)
     for name, label in ROWS.items():
         if name in rows:
             grid.add_row(Text(label, style="dim"), rows[name])
-    parts: list[Table | Text] = [top, grid]
+    parts: list[Table | Text] = [verdict(question, result), grid]
     if question.explanation:
         parts += [Text(), Text(question.explanation)]
+    parts += [Text(), Text(keys, style="dim")]
     return Group(*parts)
 
 

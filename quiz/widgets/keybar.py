@@ -5,16 +5,26 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
+WIDE = 80  # narrower than this, the key bar is compact and leaves out the palette key
+
 
 class KeyBar(Footer):
-    """Textual's Footer, rebuilt at most once per refresh.
+    """Textual's Footer, fitted to the width and rebuilt at most once per refresh.
 
-    The Footer rebuilds itself each time the screen's keys change, and answering a question
-    changes them several times in one go (the answer widget leaves, the feedback takes focus,
-    Next becomes available): one rebuild is enough.
+    Narrower than WIDE it loses its padding and the palette key (Ctrl+P is in the help), so
+    that every key it shows fits whole. The Footer rebuilds itself each time the screen's keys
+    change, and answering a question changes them several times in one go (the answer widget
+    leaves, the feedback takes focus, Next becomes available): one rebuild is enough.
     """
 
     _rebuild_pending = False
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < WIDE
+        if self.compact != narrow:
+            self.compact = narrow
+            self.show_command_palette = not narrow
+            self.screen.refresh_bindings()  # the key bar rebuilds itself with the keys
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if self._rebuild_pending:
