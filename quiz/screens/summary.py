@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Label, Static
 from quiz.bank import Question
 from quiz.formatting import percent
 from quiz.session import Result, StudySession
-from quiz.widgets.feedback import ROWS, answer_rows
+from quiz.widgets.feedback import ROWS, Rows, answer_rows
 from quiz.widgets.keybar import KeyBar
 
 REPORT_ROWS = {"score": "Score"} | {name: label for name, label in ROWS.items() if name != "review"}
@@ -80,7 +80,7 @@ class SummaryScreen(Screen[None]):
         """One question of the report, its rows lined up under their labels."""
         if result is None or result.unanswered:
             mark = "—"
-            rows = {
+            rows: Rows = {
                 "given": Text("(not answered)"),
                 "expected": Text(question.answer_text, style="bold"),
             }

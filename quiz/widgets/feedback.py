@@ -66,18 +66,24 @@ def _blank_lines(values: Sequence[str], diffs: dict[str, Diff], given: bool) -> 
     return Text.assemble(*parts)
 
 
-def answer_rows(question: Question, grade: Grade, shown: Sequence[str]) -> dict[str, Text]:
+Rows = dict[str, Text | Table]  # a row's name -> its value
+
+
+def answer_rows(question: Question, grade: Grade, shown: Sequence[str]) -> Rows:
     """The "Your answer", "Answer" and "Choices" rows, each answer shown once."""
+    rows: Rows
     if question.type == "card":
         return {"expected": Text(grade.expected)}
-    if question.type == "multi":
+    if question.type == "multi":  # each option marked, its text wrapping under itself
         marks = dict(grade.marks)
-        lines = []
+        options = Table.grid()
+        options.add_column(no_wrap=True)
+        options.add_column(ratio=1)
         for number, choice in enumerate(shown or question.choices, 1):
             mark = marks.get(choice, "unpicked")
             missed = "  (missed)" if mark == "missed" else ""
-            lines.append(f"{MARKS[mark]} {number}. {choice}{missed}")
-        return {"choices": Text("\n".join(lines))}
+            options.add_row(f"{MARKS[mark]} {number}. ", Text(choice + missed))
+        return {"choices": options}
     if question.type == "cloze":
         diffs = {d.label: d for d in grade.diffs}
         rows = {"expected": _blank_lines([b[0] for b in question.blanks], diffs, given=False)}
