@@ -90,3 +90,83 @@ def test_an_unwritable_cache_folder_still_loads(small_bank_path: Path, tmp_path:
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("")
     assert load_bank_cached(small_bank_path, blocker / "cache").title == "Small bank"
+
+
+def _resign(cache_file: Path, payload: bytes) -> None:
+    """What someone who can write the cache folder can do: edit a payload and fix the header's
+    SHA-256 checksum (the old format's only protection)."""
+    import hashlib
+    import json
+
+    head = json.loads(cache_file.read_bytes().split(b"\n", 1)[0])
+    head["payload"] = hashlib.sha256(payload).hexdigest()
+    cache_file.write_bytes(json.dumps(head).encode() + b"\n" + payload)
+
+
+def test_an_edited_cache_file_is_never_served(
+    small_bank_path: Path, tmp_path: Path, parses: list[Path]
+) -> None:
+    cache = tmp_path / "cache"
+    load_bank_cached(small_bank_path, cache)
+    [cache_file] = cache_files(cache)
+    payload = cache_file.read_bytes().split(b"\n", 1)[1]
+    forged = payload.replace(b"Pick B", b"\\u001b]0;pwned\\u0007\\u001b]52;c;ZXZpbA==\\u0007")
+    assert forged != payload
+    _resign(cache_file, forged)
+    bank = load_bank_cached(small_bank_path, cache)
+    assert len(parses) == 2  # parsed again from the bank itself
+    assert not any("\x1b" in q.prompt or "pwned" in q.prompt for q in bank.questions)
+
+
+def test_a_signed_cache_with_a_control_code_is_still_refused(
+    small_bank_path: Path, tmp_path: Path, parses: list[Path]
+) -> None:
+    """Even a file signed with the user's own key must not carry what the filter removes."""
+    import json
+
+    from quiz.bankcache import _signature, cache_key
+
+    cache = tmp_path / "cache"
+    load_bank_cached(small_bank_path, cache)
+    [cache_file] = cache_files(cache)
+    head_bytes, payload = cache_file.read_bytes().split(b"\n", 1)
+    head = json.loads(head_bytes)
+    forged = payload.replace(b"Pick B", b"Pick \\u001b[2J B")
+    key = cache_key()
+    assert key is not None
+    header = {k: head[k] for k in ("format", "path", "content")}
+    head["hmac"] = _signature(key, header, forged)
+    cache_file.write_bytes(json.dumps(head).encode() + b"\n" + forged)
+    bank = load_bank_cached(small_bank_path, cache)
+    assert len(parses) == 2
+    assert all("\x1b" not in q.prompt for q in bank.questions)
+
+
+def test_a_cache_file_that_is_a_fifo_is_not_read(
+    small_bank_path: Path, tmp_path: Path, parses: list[Path]
+) -> None:
+    import os
+
+    cache = tmp_path / "cache"
+    load_bank_cached(small_bank_path, cache)
+    [cache_file] = cache_files(cache)
+    cache_file.unlink()
+    os.mkfifo(cache_file)  # reading it would wait forever for a writer
+    bank = load_bank_cached(small_bank_path, cache)
+    assert len(parses) == 2 and bank.title == "Small bank"
+
+
+def test_the_key_is_private_and_a_shared_one_is_not_trusted(
+    config_dir: Path, small_bank_path: Path, tmp_path: Path, parses: list[Path]
+) -> None:
+    from quiz.bankcache import KEY_NAME, cache_key
+
+    key = cache_key()
+    assert key is not None and len(key) == 32
+    path = config_dir / KEY_NAME
+    assert path.stat().st_mode & 0o777 == 0o600
+    path.chmod(0o644)  # readable by others: anyone could sign with it
+    assert cache_key() is None
+    load_bank_cached(small_bank_path, tmp_path / "cache")
+    load_bank_cached(small_bank_path, tmp_path / "cache")
+    assert len(parses) == 2  # no trusted key, no cache
