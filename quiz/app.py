@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+import signal
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -79,6 +81,11 @@ class QuizApp(App[None]):
         self.vocabulary = Vocabulary(bank.questions)  # built on the first typed answer
 
     def on_mount(self) -> None:
+        # SIGTERM and SIGHUP (a closed terminal) end like Ctrl+Q: answers saved, the session
+        # ended, and the terminal given back as it was found.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self.call_later, self.quit_on_signal, signum)
         self._apply_saved_theme()
         self.push_screen(
             HomeScreen(self.bank, self.store, self.profile, self.scheduler, self.warning)
@@ -243,7 +250,10 @@ class QuizApp(App[None]):
         while not isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2:
             self.pop_screen()
 
-    async def action_quit(self) -> None:
+    async def quit_on_signal(self, signum: int) -> None:
+        await self.action_quit(128 + signum)
+
+    async def action_quit(self, return_code: int = 0) -> None:
         from quiz.screens.question import QuestionScreen
 
         for screen in self.screen_stack:
@@ -251,7 +261,7 @@ class QuizApp(App[None]):
                 screen.save_pending()  # an exam counts what was typed when it ended
         if self.active is not None:
             self.active.end()
-        self.exit()
+        self.exit(return_code=return_code)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Each command once: the toolkit's theme and quit, then ours. The toolkit's other

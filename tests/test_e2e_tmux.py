@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
+import signal
 import sqlite3
 import subprocess
 import time
@@ -119,3 +121,47 @@ def test_study_quit_relaunch_and_see_the_scores(terminal: Terminal, tmp_path: Pa
     assert "just now" in home
     terminal.send("C-q")
     terminal.wait_until_closed()
+
+
+def child_of(parent: int) -> int:
+    """The process the shell `parent` started (read from /proc: no procps needed)."""
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                return int(stat_file.parent.name)
+    raise AssertionError(f"process {parent} has no child")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_ends_the_exam_and_gives_the_terminal_back(
+    terminal: Terminal, tmp_path: Path, signum: int
+) -> None:
+    assert QUIZ
+    env = (
+        f"QUIZ_DATA_DIR={shlex.quote(str(tmp_path / 'data'))} "
+        f"QUIZ_CACHE_DIR={shlex.quote(str(tmp_path / 'cache'))} "
+        f"QUIZ_CONFIG_DIR={shlex.quote(str(tmp_path / 'config'))}"
+    )
+    status = tmp_path / "status"
+    quiz = f"env {env} {shlex.quote(QUIZ)} --seed 3 --mode exam --count 3 --profile ana"
+    # The shell stays after quiz, so the terminal's state can be read once quiz is gone.
+    terminal.start(f"sh -c '{quiz}; echo $? > {shlex.quote(str(status))}; sleep 60'")
+    terminal.wait_for("Question 1 of 3")
+    flags = "#{alternate_on} #{mouse_any_flag} #{cursor_flag}"
+    assert terminal.tmux("display", "-p", "-t", "quiz", flags).stdout.split() == ["1", "1", "0"]
+    pid = int(terminal.tmux("display", "-p", "-t", "quiz", "#{pane_pid}").stdout)
+    os.kill(child_of(pid), signum)
+    deadline = time.monotonic() + 20
+    while not status.exists():
+        assert time.monotonic() < deadline, terminal.screen()
+        time.sleep(0.1)
+    assert status.read_text().strip() == str(128 + signum)
+    # Alternate screen off, mouse reporting off, cursor shown: the terminal as it was.
+    assert terminal.tmux("display", "-p", "-t", "quiz", flags).stdout.split() == ["0", "0", "1"]
+    with sqlite3.connect(tmp_path / "data" / "progress.db") as db:
+        recorded, unanswered = db.execute(
+            "SELECT COUNT(*), SUM(unanswered) FROM answers"
+        ).fetchone()
+        [ended] = db.execute("SELECT ended FROM sessions").fetchone()
+    assert (recorded, unanswered) == (3, 3) and ended is not None
