@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from quiz import modes, settings
-from quiz.bank import Bank
+from quiz.bank import Bank, Question
 from quiz.grading import Vocabulary
 from quiz.review import DEFAULT_RETENTION, Cards, make_scheduler, personal_pace
 from quiz.screens.home import HomeScreen
 from quiz.session import StudySession
-from quiz.store import ProgressStore
+from quiz.store import ProgressStore, StoreError
 
 if TYPE_CHECKING:
     from quiz.screens.question import QuestionScreen
@@ -117,40 +117,30 @@ class QuizApp(App[None]):
         seed = self._session_seed() if seed is None else seed
         rng = random.Random(seed)
         count = count or self.count or modes.DEFAULT_COUNT[mode]
-        bank, store, profile = self.bank, self.store, self.profile
-        cards, pace = None, 1.0
-        if mode == "exam":
-            questions = modes.exam(bank, topics, seed, count)
-            time_limit = time_limit if time_limit is not None else self.time_limit
-            notice = modes.exam_notice(bank, topics, count, len(questions))
-            if notice and questions:
-                self.notify(notice, title="Exam", markup=False, timeout=6)
-        elif mode == "review":
-            cards = Cards.load(store, profile, bank, self.scheduler)
-            pace = personal_pace(store.paces(profile, bank.title), bank)
-            questions = modes.review(bank, topics, cards, store.clock(), count)
-        elif mode == "drill":
-            summary = store.topic_summary(profile, bank.title, bank.topics)
-            stats = store.question_stats(profile, bank.title)
-            last_correct = {qid: s.last_correct for qid, s in stats.items()}
-            recall = Cards.load(store, profile, bank, self.scheduler).by_topic(
-                bank, store.clock(), last_correct
+        if mode == "exam" and time_limit is None:
+            time_limit = self.time_limit
+        try:
+            questions, cards, pace = self._choose(mode, topics, seed, rng, count)
+        except StoreError as exc:
+            self.notify(
+                f"{mode.capitalize()} needs your progress, which cannot be read: {exc}",
+                title="Progress",
+                severity="error",
+                markup=False,
             )
-            questions = modes.drill(bank, topics, rng, count, modes.mastery(summary, recall), stats)
-        elif mode == "mistakes":
-            questions = modes.mistakes(
-                bank, topics, store.question_stats(profile, bank.title), count
-            )
-        else:
-            questions = modes.practice(bank, topics, rng, count)
+            return
         if not questions:
             self.notify(EMPTY[mode], title=mode.capitalize(), severity="information")
             return
+        if mode == "exam" and (
+            notice := modes.exam_notice(self.bank, topics, count, len(questions))
+        ):
+            self.notify(notice, title="Exam", markup=False, timeout=6)
         self.begin(
             StudySession(
-                bank,
-                store,
-                profile,
+                self.bank,
+                self.store,
+                self.profile,
                 questions,
                 mode=mode,
                 seed=seed,
@@ -161,6 +151,42 @@ class QuizApp(App[None]):
                 vocabulary=self.vocabulary,
             )
         )
+
+    def _choose(
+        self, mode: str, topics: tuple[str, ...], seed: int, rng: random.Random, count: int
+    ) -> tuple[list[Question], Cards | None, float]:
+        """The questions of a session of `mode`, with the cards and the pace that a review
+        needs. Reads the store: raises StoreError when it cannot."""
+        bank, store, profile = self.bank, self.store, self.profile
+        if mode == "exam":
+            return modes.exam(bank, topics, seed, count), None, 1.0
+        if mode == "review":
+            cards = self._cards()
+            pace = personal_pace(store.paces(profile, bank.title), bank)
+            return modes.review(bank, topics, cards, store.clock(), count), cards, pace
+        if mode == "drill":
+            summary = store.topic_summary(profile, bank.title, bank.topics)
+            stats = store.question_stats(profile, bank.title)
+            last_correct = {qid: s.last_correct for qid, s in stats.items()}
+            recall = self._cards().by_topic(bank, store.clock(), last_correct)
+            mastery = modes.mastery(summary, recall)
+            return modes.drill(bank, topics, rng, count, mastery, stats), None, 1.0
+        if mode == "mistakes":
+            stats = store.question_stats(profile, bank.title)
+            return modes.mistakes(bank, topics, stats, count), None, 1.0
+        return modes.practice(bank, topics, rng, count), None, 1.0
+
+    def _cards(self) -> Cards:
+        """The profile's review cards; damaged ones are skipped, and said so."""
+        cards = Cards.load(self.store, self.profile, self.bank, self.scheduler)
+        if cards.damaged:
+            self.notify(
+                f"{cards.damaged} review card(s) in the progress database are damaged and "
+                "were skipped; those questions start again as new.",
+                title="Progress",
+                severity="warning",
+            )
+        return cards
 
     def set_up_exam(self, topics: tuple[str, ...] = ()) -> None:
         """Ask for the exam's questions, time limit and seed (defaults filled in), then start."""

@@ -21,6 +21,7 @@ from quiz.review import DEFAULT_RETENTION
 from quiz.store import ProgressStore, StoreError
 
 T = TypeVar("T")
+APP_BUSY_TIMEOUT_S = 2.0
 
 
 class UsageError(Exception):
@@ -301,7 +302,8 @@ def run_app(argv: Sequence[str]) -> int:
         )
     warning = None
     try:
-        store = ProgressStore.open(data_dir(args.data_dir))
+        # A write waits at most this long for another writer, so the app never freezes long.
+        store = ProgressStore.open(data_dir(args.data_dir), busy_timeout=APP_BUSY_TIMEOUT_S)
         if store.backup:
             warning = (
                 f"Your progress file was damaged. It was moved to {store.backup}; "

@@ -85,8 +85,16 @@ class Cards:
     """A profile's cards for one bank, loaded from the store's JSON."""
 
     def __init__(self, stored: dict[str, str], scheduler: Scheduler) -> None:
+        """`stored` is each card's JSON; one that does not read as a card is left out and
+        counted in `damaged`, so one bad row never stops review."""
         self.scheduler = scheduler
-        self.cards = {qid: Card.from_json(text) for qid, text in stored.items()}
+        self.cards: dict[str, Card] = {}
+        self.damaged = 0
+        for qid, text in stored.items():
+            try:
+                self.cards[qid] = Card.from_json(text)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                self.damaged += 1
 
     @classmethod
     def load(cls, store: ProgressStore, profile: str, bank: Bank, scheduler: Scheduler) -> Cards:

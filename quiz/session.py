@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -13,7 +12,7 @@ from fsrs import Card
 from quiz.bank import Bank, Question
 from quiz.grading import Grade, Response, Vocabulary, grade
 from quiz.review import Cards, rating
-from quiz.store import ProgressStore
+from quiz.store import ProgressStore, Session, StoreError
 
 T = TypeVar("T")
 
@@ -91,17 +90,22 @@ class StudySession:
             q.id: tuple(rng.sample(q.choices, len(q.choices))) if q.shuffle else q.choices
             for q in self.questions
         }
-        self.before = {
-            t.topic: t.recent_accuracy
-            for t in store.topic_summary(profile, bank.title, bank.topics)
-        }
-        self.record = store.start_session(profile, bank.title, mode, seed)
+        self.save_error: str | None = None
+        summary = self._save(
+            lambda: store.topic_summary(profile, bank.title, bank.topics),
+            "earlier scores could not be read",
+        )
+        self.before = {t.topic: t.recent_accuracy for t in summary or ()}
+        # No session in the store: the questions can still be asked, each shown as not saved.
+        self.record = self._save(
+            lambda: store.start_session(profile, bank.title, mode, seed),
+            "this session could not be saved",
+        )
         self.index = 0
         self.results: list[Result] = []
         self.started = self.shown_at = self.clock()
         self.deadline = None if time_limit is None else self.started + time_limit
         self.timed_out = False
-        self.save_error: str | None = None
         self.ended = False
         self._card_before: Card | None = None  # review: the current card before it was graded
 
@@ -169,9 +173,10 @@ class StudySession:
             rated = rating(question, verdict.correct, seconds, self.pace, own_grade)
             self._card_before = self.cards.cards.get(question.id)
             card = self.cards.review(question, rated, now)
+        record = self.record
         answer_id = self._save(
             lambda: self.store.record(
-                self.record,
+                self._saved(record),
                 question,
                 verdict.given,
                 verdict.correct,
@@ -193,14 +198,20 @@ class StudySession:
         return result
 
     def _save(self, write: Callable[[], T], failure: str) -> T | None:
-        """Run one store write; on failure keep going and say so in `save_error`."""
+        """Run one store call; on failure keep going and say so in `save_error` (the next
+        call that works clears it)."""
         try:
             value = write()
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             self.save_error = f"{failure}: {exc}"
             return None
         self.save_error = None
         return value
+
+    def _saved(self, record: Session | None) -> Session:
+        if record is None:
+            raise StoreError("the session itself could not be saved")
+        return record
 
     @property
     def can_override(self) -> bool:
@@ -258,13 +269,16 @@ class StudySession:
         if not self.feedback:
             for question in self.questions[len(self.results) :]:
                 self._record_unanswered(question)
-        self._save(lambda: self.store.end_session(self.record), "the session's end was not saved")
+        record = self.record
+        if record is not None:
+            self._save(lambda: self.store.end_session(record), "the session's end was not saved")
 
     def _record_unanswered(self, question: Question) -> None:
         verdict = Grade(False, "", question.answer_text, score=0.0)
+        record = self.record
         answer_id = self._save(
             lambda: self.store.record(
-                self.record, question, "", False, 0.0, score=0.0, unanswered=True
+                self._saved(record), question, "", False, 0.0, score=0.0, unanswered=True
             ),
             "an unanswered question could not be saved",
         )

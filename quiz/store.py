@@ -8,12 +8,16 @@ profile has ten answers or a million.
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from quiz.bank import Question
 
@@ -146,6 +150,38 @@ class StoreError(Exception):
     """The progress store cannot be used (for example, its folder is read-only)."""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+# What a broken, locked, full, vanished or hand-edited database can raise from the driver.
+_FAULTS = (sqlite3.Error, OSError, ValueError, TypeError, KeyError, IndexError)
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """A store method whose every fault arrives as one StoreError with a readable reason."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except StoreError:
+            raise
+        except _FAULTS as exc:
+            raise StoreError(_reason(exc)) from exc
+
+    return guarded
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if "locked" in text or "busy" in text:
+        return "the progress database is busy (another program is writing to it)"
+    if "disk is full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "the progress database is read-only (it belongs to someone else?)"
+    return f"the progress database cannot be used: {text}"
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     id: int
@@ -234,13 +270,18 @@ class ProgressStore:
         self.clock = clock
         self.path = path  # None: in memory, nothing is saved
         self.backup = backup  # where a damaged database was moved aside, if one was
+        self.identity = _identity(path) if path else None  # to notice the file being replaced
 
     @classmethod
-    def open(cls, data_dir: Path, *, clock: Clock = time.time) -> ProgressStore:
+    def open(
+        cls, data_dir: Path, *, clock: Clock = time.time, busy_timeout: float = BUSY_TIMEOUT_S
+    ) -> ProgressStore:
         """Open (creating if need be) `data_dir/progress.db`.
 
-        A file that is not a healthy database is moved aside to a timestamped backup in the
-        same folder and a fresh one is started; `backup` then says where it went.
+        A file that is not a healthy database (damaged, or with a schema that lacks what its
+        version promises) is moved aside to a timestamped backup in the same folder and a
+        fresh one is started; `backup` then says where it went. `busy_timeout` is how long a
+        write waits for another writer before it gives up.
         """
         path = data_dir / DB_NAME
         try:
@@ -250,14 +291,14 @@ class ProgressStore:
         backup = None
         try:
             try:
-                connection = _connect(path)
+                connection = _connect(path, busy_timeout)
             except sqlite3.OperationalError:
                 raise  # locked, read-only, cannot open: the file itself may be fine
-            except sqlite3.DatabaseError:  # not a database, or damaged
+            except sqlite3.DatabaseError:  # not a database, damaged, or a schema that lies
                 backup = _move_aside(path, clock)
-                connection = _connect(path)
+                connection = _connect(path, busy_timeout)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open {path}: {exc}") from None
+            raise StoreError(f"cannot open {path}: {_reason(exc)}") from None
         return cls(connection, clock=clock, path=path, backup=backup)
 
     @classmethod
@@ -272,17 +313,25 @@ class ProgressStore:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction, taken at once so reads inside it cannot go stale."""
+        """One short write transaction, taken at once so reads inside it cannot go stale.
+
+        A file deleted or replaced while quiz runs would take the writes to an unlinked
+        inode, lost when quiz ends: that is refused, so the answer shows as not saved.
+        """
+        if self.path is not None and _identity(self.path) != self.identity:
+            raise StoreError(f"{self.path} was deleted or replaced while quiz was running")
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # a full disk can refuse the rollback too
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
     # --- sessions and answers -------------------------------------------------------------
 
+    @_guarded
     def start_session(self, profile: str, bank: str, mode: str, seed: int | None) -> Session:
         with self._write() as db:
             cursor = db.execute(
@@ -292,10 +341,12 @@ class ProgressStore:
         assert cursor.lastrowid is not None
         return Session(cursor.lastrowid, profile, bank, mode, seed)
 
+    @_guarded
     def end_session(self, session: Session) -> None:
         with self._write() as db:
             db.execute("UPDATE sessions SET ended = ? WHERE id = ?", (self.clock(), session.id))
 
+    @_guarded
     def record(
         self,
         session: Session,
@@ -348,6 +399,7 @@ class ProgressStore:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    @_guarded
     def override(self, answer_id: int, card: tuple[str, float] | None = None) -> bool:
         """The learner says a wrong answer was right: count it as right, marked overridden.
 
@@ -403,6 +455,7 @@ class ProgressStore:
 
     # --- what it answers ------------------------------------------------------------------
 
+    @_guarded
     def topic_summary(
         self, profile: str, bank: str, topics: Iterable[str], last_sessions: int = TREND_SESSIONS
     ) -> list[TopicStats]:
@@ -431,6 +484,7 @@ class ProgressStore:
             result.append(TopicStats(topic, attempts, correct, last_at, best, trend))
         return result
 
+    @_guarded
     def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
         """Every answer this profile gave to one question, oldest first."""
         rows = self.db.execute(
@@ -459,6 +513,7 @@ class ProgressStore:
             for row in rows
         ]
 
+    @_guarded
     def session_topic_history(
         self, profile: str, bank: str
     ) -> dict[str, list[tuple[float, float]]]:
@@ -473,6 +528,7 @@ class ProgressStore:
             history.setdefault(topic, []).append((started, correct / attempts))
         return history
 
+    @_guarded
     def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
         """Per question answered at least once: attempts, misses and the latest result."""
         return {
@@ -484,6 +540,7 @@ class ProgressStore:
             )
         }
 
+    @_guarded
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
         """The most recent sessions with at least one answer, newest first."""
         return [
@@ -496,6 +553,7 @@ class ProgressStore:
             )
         ]
 
+    @_guarded
     def cards(self, profile: str, bank: str) -> dict[str, str]:
         """Each reviewed question's spaced-repetition card, as the JSON the scheduler wrote."""
         return dict(
@@ -505,6 +563,7 @@ class ProgressStore:
             ).fetchall()
         )
 
+    @_guarded
     def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
         """(question id, seconds) of the most recent right answers, for calibrating speed."""
         return self.db.execute(
@@ -513,6 +572,7 @@ class ProgressStore:
             (profile, bank, limit),
         ).fetchall()
 
+    @_guarded
     def count_answers(self, profile: str, bank: str, topic: str | None = None) -> int:
         query = "SELECT COUNT(*) FROM answers WHERE profile = ? AND bank = ?"
         args: tuple[str, ...] = (profile, bank)
@@ -520,6 +580,7 @@ class ProgressStore:
             query, args = query + " AND topic = ?", (*args, topic)
         return int(self.db.execute(query, args).fetchone()[0])
 
+    @_guarded
     def reset(self, profile: str, bank: str, topic: str | None = None) -> int:
         """Remove a profile's answers in a bank (or one topic of it); return how many."""
         where, args = "profile = ? AND bank = ?", [profile, bank]
@@ -536,11 +597,19 @@ class ProgressStore:
         return int(removed)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """Connect, check the file is a healthy database, and bring its schema up to date."""
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+def _identity(path: Path) -> tuple[int, int] | None:
     try:
-        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Connect, check the file is a healthy database, and bring its schema up to date."""
+    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         check = connection.execute("PRAGMA quick_check").fetchone()
         if not check or check[0] != "ok":
             raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
@@ -550,10 +619,36 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA foreign_keys = ON")
         _migrate(connection)
+        _check_schema(connection)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+@functools.cache
+def _schema() -> dict[str, tuple[str, ...]]:
+    """Each table's columns, as the migrations make them."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    _migrate(connection)
+    return _columns(connection)
+
+
+def _columns(connection: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {
+        table: tuple(row[1] for row in connection.execute(f"PRAGMA table_info('{table}')"))
+        for (table,) in tables
+    }
+
+
+def _check_schema(connection: sqlite3.Connection) -> None:
+    """A file whose version promises tables and columns it lacks is damaged, not current."""
+    found = _columns(connection)
+    for table, columns in _schema().items():
+        missing = set(columns) - set(found.get(table, ()))
+        if missing:
+            raise sqlite3.DatabaseError(f"table {table} lacks {', '.join(sorted(missing))}")
 
 
 def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> None:

@@ -18,7 +18,7 @@ from quiz import modes
 from quiz.bank import Bank
 from quiz.formatting import ago, bar, percent, sparkline
 from quiz.review import Cards, TopicRecall
-from quiz.store import ProgressStore, TopicStats
+from quiz.store import ProgressStore, StoreError, TopicStats
 from quiz.widgets.keybar import KeyBar
 from quiz.widgets.topic_table import Column, Row, TopicTable, layout
 
@@ -125,6 +125,22 @@ class HomeScreen(Screen[None]):
             self._redraw()
 
     def load(self) -> None:
+        """Read the scores; a store that cannot be read leaves them empty, and says why."""
+        try:
+            self._read_scores()
+        except StoreError as exc:
+            self.rows = [TopicStats(topic) for topic in self.bank.topics]
+            self.known, self.recall = {}, {}
+            self.notify(
+                f"Your progress cannot be read: {exc}. You can still study; answers that "
+                "cannot be saved are shown as not saved.",
+                title="Progress",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+
+    def _read_scores(self) -> None:
         now = self.store.clock()
         self.rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
         stats = self.store.question_stats(self.profile, self.bank.title)

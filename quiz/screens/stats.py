@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Label, Static
 
 from quiz.bank import Bank
 from quiz.formatting import ago, percent, sparkline
-from quiz.store import ProgressStore
+from quiz.store import ProgressStore, SessionRecord, StoreError, TopicStats
 from quiz.widgets.keybar import KeyBar
 
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
@@ -25,13 +25,17 @@ class StatsScreen(Screen[None]):
         self.bank = bank
         self.store = store
         self.profile = profile
+        self.recent: list[SessionRecord] = []
 
     def compose(self) -> ComposeResult:
-        history = self.store.session_topic_history(self.profile, self.bank.title)
-        summary = {
-            t.topic: t
-            for t in self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
-        }
+        try:
+            history = self.store.session_topic_history(self.profile, self.bank.title)
+            rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
+            self.recent = self.store.sessions(self.profile, self.bank.title, limit=30)
+        except StoreError as exc:
+            self.notify(f"Statistics cannot be read: {exc}", severity="error", markup=False)
+            history, rows, self.recent = {}, [TopicStats(t) for t in self.bank.topics], []
+        summary = {t.topic: t for t in rows}
         with VerticalScroll(id="stats-body"):
             yield Label(
                 f"Statistics · {self.bank.title} · {self.profile}", id="stats-title", markup=False
@@ -57,7 +61,7 @@ class StatsScreen(Screen[None]):
         table = self.query_one("#stats-sessions", DataTable)
         table.add_columns("When", "Mode", "Seed", "Answers", "Right")
         now = self.store.clock()
-        for record in self.store.sessions(self.profile, self.bank.title, limit=30):
+        for record in self.recent:
             table.add_row(
                 Text(ago(record.started, now)),
                 Text(record.mode),
