@@ -171,6 +171,9 @@ def test_help_documents_the_modes() -> None:
         (["--time", "soon"], "expected a duration"),
         (["--count", "0"], "at least 1"),
         (["--retention", "1.5"], "0.7 to 0.99"),
+        (["--seed", str(2**63)], "from 0 to 9223372036854775807"),
+        (["--seed", "-5"], "from 0 to 9223372036854775807"),
+        (["--time", "99999h"], "at most 24h"),
     ],
 )
 def test_bad_mode_flags_are_usage_errors(args: list[str], message: str) -> None:
