@@ -198,3 +198,19 @@ def test_every_store_fault_is_a_store_error(tmp_path: Path) -> None:
         store.topic_summary("ana", "Bank", ["t"])
     with pytest.raises(StoreError):
         store.start_session("ana", "Bank", "practice", None)
+
+
+def test_a_database_that_cannot_be_written_is_opened_for_nothing_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else's read-only progress.db in a shared folder (root would ignore the file's
+    permissions, so the driver's answer is injected): a clear reason, and the file kept."""
+    ProgressStore.open(tmp_path).close()
+
+    def read_only(path: Path, busy_timeout: float = 0) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr("quiz.store._connect", read_only)
+    with pytest.raises(StoreError, match="read-only"):
+        ProgressStore.open(tmp_path)
+    assert (tmp_path / DB_NAME).exists() and not list(tmp_path.glob("*.damaged-*"))
