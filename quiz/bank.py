@@ -50,6 +50,9 @@ class Question:
     ref: str = ""
     tags: tuple[str, ...] = ()
     shuffle: bool = True
+    line: int = 0  # where the question starts in its file (1-based; 0: unknown)
+    column: int = 0
+    lint_ignore: tuple[str, ...] = ()  # lint rules switched off for this question
 
     @property
     def answer_text(self) -> str:
@@ -87,6 +90,7 @@ class Bank:
     topics: dict[str, str] = field(default_factory=dict)  # topic id -> display name, in order
     description: str = ""
     source: str = ""
+    lint_ignore: tuple[str, ...] = ()  # lint rules switched off for the whole bank
 
     def topic_name(self, topic: str) -> str:
         return self.topics.get(topic, topic)

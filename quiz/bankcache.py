@@ -33,7 +33,7 @@ from quiz.bank import (
 )
 from quiz.paths import config_dir
 
-FORMAT = "quiz-bank-cache/2"
+FORMAT = "quiz-bank-cache/3"
 KEY_NAME = "cache.key"
 MAX_CACHE_BYTES = 4 * MAX_FILE_BYTES  # a cache file larger than this is not one of ours
 # The bank's text filter (quiz.bank.safe_text), applied once to the whole payload rather than
@@ -169,18 +169,23 @@ def _to_json(bank: Bank) -> dict[str, Any]:
                 q.ref,
                 q.tags,
                 q.shuffle,
+                q.line,
+                q.column,
+                q.lint_ignore,
             ]
             for q in bank.questions
         ],
+        "lint_ignore": bank.lint_ignore,
     }
 
 
 def _from_json(data: dict[str, Any], path: Path) -> Bank:
     questions = tuple(
         Question(qid, topic, kind, prompt, tuple(answers), tuple(choices),
-                 tuple(map(tuple, blanks)), explanation, ref, tuple(tags), shuffle)
-        for qid, topic, kind, prompt, answers, choices, blanks, explanation, ref, tags, shuffle
-        in data["questions"]
+                 tuple(map(tuple, blanks)), explanation, ref, tuple(tags), shuffle, line,
+                 column, tuple(ignore))
+        for (qid, topic, kind, prompt, answers, choices, blanks, explanation, ref, tags, shuffle,
+             line, column, ignore) in data["questions"]
     )  # fmt: skip
     if any(q.type not in QUESTION_TYPES for q in questions):
         raise ValueError("not a question type")
@@ -191,4 +196,5 @@ def _from_json(data: dict[str, Any], path: Path) -> Bank:
         topics=dict(data["topics"]),
         description=data["description"],
         source=data["source"],
+        lint_ignore=tuple(data["lint_ignore"]),
     )

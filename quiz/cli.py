@@ -81,6 +81,50 @@ def validate(argv: Sequence[str]) -> int:
     return status
 
 
+def lint(argv: Sequence[str]) -> int:
+    from quiz.lint import RULES
+    from quiz.lint import lint as find_flaws
+
+    rules = "\n".join(f"  {rule.id:<24} {rule.why}" for rule in RULES.values())
+    parser = argparse.ArgumentParser(
+        prog="quiz lint",
+        description="Find item-writing flaws in question banks: answers one question gives "
+        "away, cues a test-wise student reads, missing explanations. Prints each as "
+        "PATH:LINE:COLUMN: warning: message [rule-id].",
+        epilog=f"rules (switch one off with `lint: {{ignore: [rule-id]}}` at the top of a bank "
+        f"or in a question):\n{rules}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="BANK", help="bank files to check")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    parser.add_argument("--rules", action="store_true", help="list the rules and exit")
+    args = parser.parse_args(argv)
+    if args.rules:
+        print(rules)
+        return 0
+    if not args.paths:
+        parser.error("give at least one bank file (or --rules)")
+    status, total = 0, 0
+    for raw in args.paths:
+        try:
+            bank = load_bank_cached(_bank_file(raw), cache_dir())
+        except BankErrors as exc:
+            print(exc, file=sys.stderr)
+            status = max(status, 2)
+            continue
+        findings = find_flaws(bank)
+        total += len(findings)
+        for finding in findings:
+            print(finding)
+        print(
+            printable(f"{raw}: {len(findings)} warning{'s' * (len(findings) != 1)}"),
+            file=sys.stderr,
+        )
+    if total and args.strict:
+        status = max(status, 1)
+    return status
+
+
 def _add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", default=None, help="whose progress (default: login name)")
     parser.add_argument(
@@ -185,6 +229,7 @@ def _confirm(question: str) -> bool:
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "validate": validate,
+    "lint": lint,
     "stats": stats,
     "reset": reset,
 }
@@ -232,6 +277,7 @@ def _app_parser() -> argparse.ArgumentParser:
         epilog=MODE_HELP + "\n"
         "other commands:\n"
         "  quiz validate PATH...   check bank files and summarise them\n"
+        "  quiz lint BANK...       find item-writing flaws (quiz lint --rules lists them)\n"
         "  quiz stats              progress per topic (--json, --csv for scripts)\n"
         "  quiz reset              remove recorded answers (asks first)\n"
         "run 'quiz COMMAND --help' for their options.",

@@ -36,7 +36,7 @@ MAX_BLANKS = 20  # one box per blank: a screen of them is the most a learner can
 
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
-BANK_FIELDS = ("title", "description", "source", "topics", "questions")
+BANK_FIELDS = ("title", "description", "source", "topics", "questions", "lint")
 QUESTION_FIELDS = (
     "id",
     "topic",
@@ -49,6 +49,7 @@ QUESTION_FIELDS = (
     "ref",
     "tags",
     "shuffle",
+    "lint",
 )
 
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
@@ -329,6 +330,7 @@ class _Checker:
             self.error(root, "missing required field 'title'")
         topics = self.topics(fields.get("topics"))
         questions = self.questions(fields.get("questions"), root, topics)
+        lint_ignore = self.lint(fields.get("lint"))
         if self.errors:
             raise BankErrors(self.errors)
         if not topics:
@@ -340,6 +342,7 @@ class _Checker:
             topics=topics,
             description=self.text(fields.get("description"), "description"),
             source=self.text(fields.get("source"), "source"),
+            lint_ignore=lint_ignore,
         )
 
     def topics(self, node: Node | None) -> dict[str, str]:
@@ -416,6 +419,7 @@ class _Checker:
         choices = self.choices(f.get("choices"), node) if qtype in ("choice", "multi") else ()
         answers, blanks = self.answers(qtype, f, node, choices, prompt)
         shuffle = self.flag(f.get("shuffle"), "shuffle", default=True)
+        lint_ignore = self.lint(f.get("lint"))
         if len(self.errors) > before:
             return None
         return Question(
@@ -430,6 +434,9 @@ class _Checker:
             ref=ref,
             tags=tags,
             shuffle=shuffle,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+            lint_ignore=lint_ignore,
         )
 
     def choices(self, node: Node | None, question: Node) -> tuple[str, ...]:
@@ -507,6 +514,26 @@ class _Checker:
     def in_choices(self, node: Node, answer: str, choices: tuple[str, ...]) -> None:
         if choices and answer and answer not in choices:
             self.error(node, f"answer '{answer}' is not one of the choices{_hint(answer, choices)}")
+
+    def lint(self, node: Node | None) -> tuple[str, ...]:
+        """`lint: {ignore: [rule-id, ...]}`: lint rules switched off here."""
+        if node is None:
+            return ()
+        if not isinstance(node, MappingNode):
+            self.error(
+                node, f"'lint' must be a mapping such as {{ignore: [rule-id]}}, not {_kind(node)}"
+            )
+            return ()
+        fields = self.fields(node, ("ignore",), "'lint'")
+        ignored = self.texts(fields.get("ignore"), "ignore")
+        from quiz.lint import RULES  # the rules' ids; plain Python, loaded with the first `lint:`
+
+        for rule in ignored:
+            if rule not in RULES:
+                self.error(
+                    fields["ignore"], f"unknown lint rule '{rule}'{_hint(rule, tuple(RULES))}"
+                )
+        return ignored
 
     def flag(self, node: Node | None, name: str, *, default: bool) -> bool:
         if node is None:
