@@ -8,7 +8,7 @@ import sys
 CORE = [
     "quiz.bank", "quiz.loader", "quiz.bankcache", "quiz.paths", "quiz.store", "quiz.report",
     "quiz.grading", "quiz.session", "quiz.formatting", "quiz.cli", "quiz.modes", "quiz.review",
-    "quiz.settings", "quiz.options",
+    "quiz.settings", "quiz.options", "quiz.lint",
 ]  # fmt: skip
 
 
