@@ -257,26 +257,28 @@ def negative_stem(bank: Bank) -> Iterator[tuple[Question, str]]:
 
 
 def implausible_distractor(bank: Bank) -> Iterator[tuple[Question, str]]:
-    """A distractor of another kind than the key (a number among words, or words among
-    numbers), or one of three or more content words sharing none with the stem, the key or
-    any other option. Deliberately conservative: short options are never judged on words."""
+    """A distractor no one would pick: of another kind than the key (a number among words, or
+    words among numbers), or the odd one out, the only option of three or more content words
+    that shares no word with the stem while every other option does. Deliberately
+    conservative: options that all stand apart from the stem are never judged on words."""
     for q in bank.questions:
         if q.type not in ("choice", "multi"):
             continue
         right = set(q.answers)
-        numeric = [bool(re.fullmatch(r"[\d.,%\s-]+", c)) for c in q.choices]
-        for choice, is_number in zip(q.choices, numeric, strict=True):
+        numeric = {c: bool(re.fullmatch(r"[\d.,%\s-]+", c)) for c in q.choices}
+        stem = content_words(q.prompt)
+        related = {c: _share_stem(content_words(c), stem) for c in q.choices}
+        for choice in q.choices:
             if choice in right:
                 continue
-            if all(numeric[q.choices.index(r)] != is_number for r in right):
+            if all(numeric[r] != numeric[choice] for r in right):
                 yield q, f"'{choice}' is not the same kind of answer as the key"
-                continue
-            own = content_words(choice)
-            others = content_words(q.prompt).union(
-                *(content_words(c) for c in q.choices if c != choice)
-            )
-            if len(own) >= 3 and not _share_stem(own, others):
-                yield q, f"'{choice}' shares no word with the stem or the other options"
+            elif (
+                len(content_words(choice)) >= 3
+                and not related[choice]
+                and all(related[c] for c in q.choices if c != choice)
+            ):
+                yield q, f"'{choice}' is the only option unrelated to the stem"
 
 
 def _share_stem(mine: set[str], theirs: set[str]) -> bool:

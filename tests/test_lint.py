@@ -133,6 +133,27 @@ CASES: dict[str, tuple[str, str, int]] = {
         bank_of(choice(0, "Blue", "Red", "Green")),
         3,
     ),
+    "implausible-distractor/odd-one-out": (
+        bank_of(
+            choice(
+                0,
+                "Sky blue colour",
+                "Sky grey colour",
+                "Air traffic control systems",
+                prompt="Which sky colour",
+            )
+        ),
+        bank_of(
+            choice(
+                0,
+                "Sky blue colour",
+                "Sky grey colour",
+                "Deep night colour tones",
+                prompt="Which sky colour",
+            )
+        ),
+        3,
+    ),
     "near-duplicate": (
         bank_of(
             choice(0, "Blue", "Red", "Green"), choice(0, "Blue", "Red", "Green").replace("c0", "c1")
@@ -170,12 +191,13 @@ CASES: dict[str, tuple[str, str, int]] = {
 
 
 def test_every_rule_has_its_case() -> None:
-    assert set(CASES) == set(RULES)
+    assert {case.split("/")[0] for case in CASES} == set(RULES)
 
 
-@pytest.mark.parametrize("rule", sorted(CASES))
-def test_a_rule_finds_its_flaw_at_its_line(write_bank: WriteBank, rule: str) -> None:
-    flawed, clean, line = CASES[rule]
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_rule_finds_its_flaw_at_its_line(write_bank: WriteBank, case: str) -> None:
+    flawed, clean, line = CASES[case]
+    rule = case.split("/")[0]
     found = rules_found(write_bank, flawed, rule)
     assert found and found[0] == line, found
     assert rules_found(write_bank, clean, rule) == []
