@@ -23,20 +23,43 @@ from .conftest import SHIPPED_BANK
 ANSWERS: dict[str, tuple[list[Response], list[Response]]] = {
     # ── short ──
     "def-llm-abbreviation": (
-        ["Large Language Model", "large language models", "a large language model", "Large-Language Model"],
+        [
+            "Large Language Model",
+            "large language models",
+            "a large language model",
+            "Large-Language Model",
+        ],
         ["Large Learning Model", "Language Model", "Generative Adversarial Network"],
     ),
     "purpose-llm-field": (
-        ["natural language processing", "Natural Language Processing (NLP)", "NLP", "natural-language processing"],
+        [
+            "natural language processing",
+            "Natural Language Processing (NLP)",
+            "NLP",
+            "natural-language processing",
+        ],
         ["natural language", "artificial intelligence", "computer vision"],
     ),
     "operation-gan-abbreviation": (
-        ["Generative Adversarial Network", "generative adversarial networks", "a generative adversarial network",
-         "Generative Adverserial Network"],  # one typo forgiven
-        ["Generative Artificial Network", "Variational Auto-Encoder", "General Adversarial Network"],
+        [
+            "Generative Adversarial Network",
+            "generative adversarial networks",
+            "a generative adversarial network",
+            "Generative Adverserial Network",
+        ],  # one typo forgiven
+        [
+            "Generative Artificial Network",
+            "Variational Auto-Encoder",
+            "General Adversarial Network",
+        ],
     ),
     "operation-vae-abbreviation": (
-        ["Variational Auto-Encoder", "variational autoencoders", "Variational auto encoder", "a variational autoencoder"],
+        [
+            "Variational Auto-Encoder",
+            "variational autoencoders",
+            "Variational auto encoder",
+            "a variational autoencoder",
+        ],
         ["Variable Auto-Encoder", "Generative Adversarial Network", "Auto-Encoder"],
     ),
     "operation-gpt-company": (
@@ -49,11 +72,25 @@ ANSWERS: dict[str, tuple[list[Response], list[Response]]] = {
     ),
     # ── cloze ──
     "def-genai-masters": (
-        [("patterns", "laws"), ("pattern", "regularities"), ("Patterns", "law"), ("the patterns", "the laws")],
-        [("structure", "laws"), ("patterns", "irregularities"), ("semantic information", "statistical structure")],
+        [
+            ("patterns", "laws"),
+            ("pattern", "regularities"),
+            ("Patterns", "law"),
+            ("the patterns", "the laws"),
+        ],
+        [
+            ("structure", "laws"),
+            ("patterns", "irregularities"),
+            ("semantic information", "statistical structure"),
+        ],
     ),
     "def-llm-trained-on": (
-        [("large-scale text",), ("large scale text",), ("large-scale textual",), ("Large-scale texts",)],
+        [
+            ("large-scale text",),
+            ("large scale text",),
+            ("large-scale textual",),
+            ("Large-scale texts",),
+        ],
         [("small-scale text",), ("image",), ("large-scale image",)],
     ),
     "purpose-llm-human-language": (
@@ -61,23 +98,47 @@ ANSWERS: dict[str, tuple[list[Response], list[Response]]] = {
         [("machine language",), ("human speech",), ("programming language",)],
     ),
     "operation-how-models-learn": (
-        [("confronting", "optimising"), ("confronting", "optimizing"), ("Confronting", "optimising"),
-         ("confrontng", "optimising")],  # one typo forgiven
+        [
+            ("confronting", "optimising"),
+            ("confronting", "optimizing"),
+            ("Confronting", "optimising"),
+            ("confrontng", "optimising"),
+        ],  # one typo forgiven
         [("optimising", "confronting"), ("competing", "optimising"), ("confronting", "minimising")],
     ),
     "operation-llm-learns": (
-        [("statistical structure", "semantic information"), ("statistical structures", "semantic information"),
-         ("Statistical Structure", "the semantic information"), ("statistical structure", "semantic informations")],
-        [("semantic information", "statistical structure"), ("patterns", "regularities"),
-         ("statistical patterns", "semantic information")],
+        [
+            ("statistical structure", "semantic information"),
+            ("statistical structures", "semantic information"),
+            ("Statistical Structure", "the semantic information"),
+            ("statistical structure", "semantic informations"),
+        ],
+        [
+            ("semantic information", "statistical structure"),
+            ("patterns", "regularities"),
+            ("statistical patterns", "semantic information"),
+        ],
     ),
     "operation-llm-context": (
-        [("context", "coherent", "natural"), ("the context", "coherent", "natural"), ("Context", "Coherent", "Natural"),
-         ("contexts", "coherent", "natural")],
-        [("content", "coherent", "natural"), ("context", "consistent", "natural"), ("prompt", "coherent", "fluent")],
+        [
+            ("context", "coherent", "natural"),
+            ("the context", "coherent", "natural"),
+            ("Context", "Coherent", "Natural"),
+            ("contexts", "coherent", "natural"),
+        ],
+        [
+            ("content", "coherent", "natural"),
+            ("context", "consistent", "natural"),
+            ("prompt", "coherent", "fluent"),
+        ],
     ),
     "data-llm-coherence": (
-        [("logical", "semantic"), ("Logical", "Semantic"), ("logical", "semantic."), ("logicl", "semantic")],
+        [
+            ("logical", "semantic"),
+            ("Logical", "Semantic"),
+            ("logical", "semantic."),
+            ("logicl", "semantic"),
+        ],
         [("semantic", "logical"), ("grammatical", "semantic"), ("logical", "statistical")],
     ),
     "challenges-inconsistent-quality": (
@@ -85,8 +146,12 @@ ANSWERS: dict[str, tuple[list[Response], list[Response]]] = {
         [("consistent",), ("poor",), ("low",)],
     ),
     "challenges-bias-misinformation": (
-        [("bias", "misinformation"), ("biases", "misinformation"), ("Bias", "Misinformation"),
-         ("bias", "missinformation")],  # one typo forgiven
+        [
+            ("bias", "misinformation"),
+            ("biases", "misinformation"),
+            ("Bias", "Misinformation"),
+            ("bias", "missinformation"),
+        ],  # one typo forgiven
         [("misinformation", "bias"), ("bias", "disinformation"), ("copyright", "misinformation")],
     ),
 }

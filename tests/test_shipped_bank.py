@@ -126,15 +126,24 @@ def test_refs_are_in_proportion_to_the_article(bank: Bank) -> None:
 
 # A choice that names a side of a contrast, not a fact: it is the answer of several questions.
 SIDES = {
-    "generative ai", "llms", "both equally", "both of them", "neither of the two",
-    "generative ai's", "llms'", "both technologies'", "transformer",
+    "generative ai",
+    "llms",
+    "both equally",
+    "both of them",
+    "neither of the two",
+    "generative ai's",
+    "llms'",
+    "both technologies'",
+    "transformer",
 }
 
 
 def words_of(text: str) -> tuple[str, ...]:
     """Normalised words, hyphens as spaces, each without a plural s, for comparing phrases."""
     text = grading_normalise(text).replace("-", " ").replace("\u2019", "'")
-    return tuple(word.rstrip("s") if len(word) > 3 else word for word in re.findall(r"[\w']+", text))
+    return tuple(
+        word.rstrip("s") if len(word) > 3 else word for word in re.findall(r"[\w']+", text)
+    )
 
 
 def contains(haystack: str, needle: str) -> bool:
@@ -171,7 +180,9 @@ def test_no_question_gives_away_another_answer(bank: Bank) -> None:
 
 
 def test_the_leak_check_finds_a_leak() -> None:
-    assert contains("Name the Generative Adversarial Networks here", "generative adversarial network")
+    assert contains(
+        "Name the Generative Adversarial Networks here", "generative adversarial network"
+    )
     assert contains("They use self attention.", "Self-attention")
     assert not contains("the context window", "content")
 
