@@ -130,7 +130,7 @@ def _read(cache_file: Path, header: dict[str, str], path: Path, key: bytes) -> B
             return None
         with paused_gc():
             return _from_json(json.loads(payload), path)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 

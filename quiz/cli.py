@@ -114,6 +114,10 @@ def lint(argv: Sequence[str]) -> int:
             continue
         findings = find_flaws(bank)
         total += len(findings)
+        if findings and sys.stdout is None:
+            raise OSError(
+                errno.EBADF, "standard output is closed; nothing to write the warnings to"
+            )
         for finding in findings:
             print(finding)
         print(
@@ -137,7 +141,9 @@ def _add_store_options(parser: argparse.ArgumentParser) -> None:
 
 def _profile(args: argparse.Namespace) -> str:
     """Whose progress: --profile, else the login name; never a terminal control code."""
-    return printable(args.profile or default_profile()).strip() or "default"
+    name = printable(args.profile or default_profile()).strip()
+    # Bytes that are not UTF-8 (a lone surrogate from the shell) cannot be stored: shown as ?.
+    return name.encode("utf-8", "replace").decode("utf-8") or "default"
 
 
 def _open_store(args: argparse.Namespace) -> ProgressStore:

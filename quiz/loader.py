@@ -101,13 +101,13 @@ def _decode(path: Path, data: bytes) -> str:
                 )
             ]
         ) from None
-    # YAML 1.1 breaks lines at U+2028 and U+2029, where editors and readers see none: as
+    # YAML 1.1 breaks lines at U+2028, U+2029 and U+0085, where editors see none: as
     # spaces, a pasted paragraph stays valid and every line number stays the editor's.
     text = text.removeprefix("\ufeff").translate(_SEPARATORS)
     return _untab(text) if "\t" in text else text
 
 
-_SEPARATORS = {0x2028: " ", 0x2029: " "}
+_SEPARATORS = {0x2028: " ", 0x2029: " ", 0x85: " "}  # NEL is a YAML 1.1 line break too
 _BLOCK_HEADER = re.compile(r"^( *(?:- +)*)[^#\n]*?[:-] +([|>])([-+]?)([ \t]*(?:#.*)?)$")
 
 
@@ -257,7 +257,7 @@ class _Checker:
         keys: dict[str, Node] = {}
         for key_node, value in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error(key_node, f"{what} keys must be plain names")
+                self.error(key_node, f"the keys of {what} must be plain names")
                 continue
             key = key_node.value
             if key in keys:

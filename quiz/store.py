@@ -480,8 +480,12 @@ class ProgressStore:
                 " ORDER BY session_id DESC LIMIT ?",
                 (profile, bank, topic, last_sessions),
             ).fetchall()
-            trend = tuple(c / a for a, c in reversed(recent))
-            result.append(TopicStats(topic, attempts, correct, last_at, best, trend))
+            trend = tuple(_share(c, a) for a, c in reversed(recent))
+            result.append(
+                TopicStats(
+                    topic, _count(attempts), _count(correct), _moment(last_at), _count(best), trend
+                )
+            )
         return result
 
     @_guarded
@@ -525,14 +529,14 @@ class ProgressStore:
             " WHERE st.profile = ? AND st.bank = ? ORDER BY st.session_id",
             (profile, bank),
         ):
-            history.setdefault(topic, []).append((started, correct / attempts))
+            history.setdefault(topic, []).append((_moment(started), _share(correct, attempts)))
         return history
 
     @_guarded
     def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
         """Per question answered at least once: attempts, misses and the latest result."""
         return {
-            qid: QuestionStats(qid, topic, attempts, wrong, bool(last), at)
+            qid: QuestionStats(qid, topic, _count(attempts), _count(wrong), bool(last), _moment(at))
             for qid, topic, attempts, wrong, last, at in self.db.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
                 " FROM question_stats WHERE profile = ? AND bank = ?",
@@ -544,8 +548,16 @@ class ProgressStore:
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
         """The most recent sessions with at least one answer, newest first."""
         return [
-            SessionRecord(*row)
-            for row in self.db.execute(
+            SessionRecord(
+                sid,
+                mode,
+                seed,
+                _moment(started),
+                None if ended is None else _moment(ended),
+                _count(answered),
+                _count(right),
+            )
+            for sid, mode, seed, started, ended, answered, right in self.db.execute(
                 "SELECT s.id, s.mode, s.seed, s.started, s.ended, SUM(st.attempts),"
                 " SUM(st.correct) FROM sessions s JOIN session_topics st ON st.session_id = s.id"
                 " WHERE s.profile = ? AND s.bank = ? GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
@@ -595,6 +607,30 @@ class ProgressStore:
             if topic is None:
                 db.execute("DELETE FROM sessions WHERE profile = ? AND bank = ?", (profile, bank))
         return int(removed)
+
+
+# A row edited by hand, or damaged, must not reach the screen as a crash: each value read back
+# is checked, and a wrong one is a ValueError, which the methods report as a StoreError.
+
+
+def _count(value: object) -> int:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"a damaged row: {value!r} is not a count")
+    return value
+
+
+def _moment(value: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value < 1e11:
+        raise ValueError(f"a damaged row: {value!r} is not a time")  # past the year 5138
+    return float(value)
+
+
+def _share(right: object, out_of: object) -> float:
+    """right / out_of for a row of counts: 0 to 1, else the row is damaged."""
+    numerator, denominator = _count(right), _count(out_of)
+    if denominator == 0 or numerator > denominator:
+        raise ValueError(f"a damaged row: {right!r} right of {out_of!r}")
+    return numerator / denominator
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

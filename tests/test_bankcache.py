@@ -170,3 +170,14 @@ def test_the_key_is_private_and_a_shared_one_is_not_trusted(
     load_bank_cached(small_bank_path, tmp_path / "cache")
     load_bank_cached(small_bank_path, tmp_path / "cache")
     assert len(parses) == 2  # no trusted key, no cache
+
+
+def test_a_cache_header_nested_too_deep_is_ignored(
+    small_bank_path: Path, tmp_path: Path, parses: list[Path]
+) -> None:
+    cache = tmp_path / "cache"
+    load_bank_cached(small_bank_path, cache)
+    [cache_file] = cache_files(cache)
+    cache_file.write_bytes(b"[" * 4000 + b"\n{}")  # json.loads recurses per level
+    assert load_bank_cached(small_bank_path, cache).title == "Small bank"
+    assert len(parses) == 2

@@ -214,3 +214,35 @@ def test_a_database_that_cannot_be_written_is_opened_for_nothing_and_says_why(
     with pytest.raises(StoreError, match="read-only"):
         ProgressStore.open(tmp_path)
     assert (tmp_path / DB_NAME).exists() and not list(tmp_path.glob("*.damaged-*"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE topic_stats SET last_at = 1e308",
+        "UPDATE topic_stats SET last_at = 'nan'",
+        "UPDATE topic_stats SET attempts = 'many'",
+        "UPDATE session_topics SET attempts = 0",
+        "UPDATE topic_stats SET best_streak = X'1b5b32'",
+    ],
+)
+async def test_a_row_with_a_wrong_value_is_a_clear_error_not_a_crash(
+    tmp_path: Path, small_bank_path: Path, damage: str
+) -> None:
+    app = open_app(tmp_path, small_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(app, pilot)
+        saved = shown_as_saved(app)
+        with sqlite3.connect(tmp_path / "data" / DB_NAME) as other:
+            other.execute(damage)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter", "s")  # home and statistics read the damaged rows
+        await pilot.pause()
+        assert app.is_running
+        assert any(n.title == "Progress" or n.severity == "error" for n in app._notifications)
+    assert saved <= saved_ids(app)
+    with pytest.raises(StoreError, match="damaged row"):
+        app.store.topic_summary("ana", app.bank.title, app.bank.topics)

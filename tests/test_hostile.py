@@ -31,6 +31,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "valid-blank-line-with-a-tab.yaml": (0, ": OK"),
     "valid-line-separators.yaml": (0, "title      x y"),
     "line-separator-then-an-error.yaml": (1, ":3:57: unknown field 'colour'"),
+    "nel-in-a-comment.yaml": (1, ":3:5: missing required field 'answer'"),
     "answer-tilde.yaml": (1, ":3:55: 'answer' is empty"),
     "answer-null.yaml": (1, ":3:55: 'answer' is empty"),
     "many-topics.yaml": (1, "did you mean 'topic00000'?"),

@@ -54,6 +54,10 @@ FILES: dict[str, str | bytes] = {
     " type: card, prompt: p, answer: a}\n",
     "valid-line-separators.yaml": "title: x\u2028y\nquestions:\n  - {id: q, topic: t,"
     ' type: card, prompt: "p\u2029q", answer: a}\n',
+    # NEL (U+0085) is a YAML 1.1 line break an editor does not show: a comment must not end
+    # there and let the text after it count as a field.
+    "nel-in-a-comment.yaml": "title: T\nquestions:\n  - id: q1\n    topic: t\n    type: short\n"
+    "    prompt: What is 2+2?   # note\u0085    answer: five\n    accept: [four]\n",
     # A located error after U+2028: the line is the editor's line.
     "line-separator-then-an-error.yaml": "title: x\u2028y\nquestions:\n  - {id: q, topic: t,"
     " type: card, prompt: p, answer: a, colour: red}\n",
