@@ -7,7 +7,7 @@ import random
 import signal
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -137,10 +137,7 @@ class QuizApp(App[None]):
         ):
             self.notify(notice, title="Exam", markup=False, timeout=6)
         self.begin(
-            StudySession(
-                self.bank,
-                self.store,
-                self.profile,
+            self.session(
                 questions,
                 mode=mode,
                 seed=seed,
@@ -148,7 +145,6 @@ class QuizApp(App[None]):
                 cards=cards,
                 pace=pace,
                 time_limit=time_limit if mode == "exam" else None,
-                vocabulary=self.vocabulary,
             )
         )
 
@@ -210,6 +206,12 @@ class QuizApp(App[None]):
             ExamSetupScreen(count, self.time_limit, self._session_seed(), text), chosen
         )
 
+    def session(self, questions: list[Question], **options: Any) -> StudySession:
+        """A sitting over `questions` in this app's bank, store and profile."""
+        return StudySession(
+            self.bank, self.store, self.profile, questions, vocabulary=self.vocabulary, **options
+        )
+
     def begin(self, session: StudySession) -> None:
         from quiz.screens.question import QuestionScreen
 
@@ -244,16 +246,7 @@ class QuizApp(App[None]):
         questions = list(event.questions)
         random.Random(seed).shuffle(questions)
         self.pop_screen()
-        self.begin(
-            StudySession(
-                self.bank,
-                self.store,
-                self.profile,
-                questions,
-                seed=seed,
-                vocabulary=self.vocabulary,
-            )
-        )
+        self.begin(self.session(questions, seed=seed))
 
     # --- screens and commands -------------------------------------------------------------
 

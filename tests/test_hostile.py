@@ -48,6 +48,8 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "duplicate-key.yaml": (1, ":2:1: duplicate key 'title'"),
     "several-documents.yaml": (1, ":2:1: a second YAML document"),
     "empty.yaml": (1, ":1:1: the file is empty"),
+    "only-a-comment.yaml": (1, ":1:1: the file is empty"),
+    "top-level-text.yaml": (1, ":1:1: a bank must be a mapping"),
     "top-level-list.yaml": (1, ":1:1: a bank must be a mapping"),
     "raw-control-character.yaml": (1, ":1:9: control character U+001B"),
     "broken-syntax.yaml": (1, "invalid YAML"),

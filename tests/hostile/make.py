@@ -96,6 +96,8 @@ FILES: dict[str, str | bytes] = {
     "duplicate-key.yaml": "title: x\ntitle: y\nquestions: []\n",
     "several-documents.yaml": "title: x\n---\ntitle: y\n",
     "empty.yaml": "",
+    "only-a-comment.yaml": "# nothing here\n",
+    "top-level-text.yaml": "just text\n",
     "top-level-list.yaml": "- a\n- b\n",
     "raw-control-character.yaml": b"title: a\x1bb\n",
     "broken-syntax.yaml": "title: [unclosed\n",
