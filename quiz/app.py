@@ -163,8 +163,7 @@ class QuizApp(App[None]):
         if mode == "drill":
             summary = store.topic_summary(profile, bank.title, bank.topics)
             stats = store.question_stats(profile, bank.title)
-            last_correct = {qid: s.last_correct for qid, s in stats.items()}
-            recall = self._cards().by_topic(bank, store.clock(), last_correct)
+            recall = self._cards().by_topic(bank, store.clock(), stats)
             mastery = modes.mastery(summary, recall)
             return modes.drill(bank, topics, rng, count, mastery, stats), None, 1.0
         if mode == "mistakes":
@@ -190,11 +189,10 @@ class QuizApp(App[None]):
 
         topics = topics or self.topics
         count = self.count or modes.DEFAULT_COUNT["exam"]
-        available = len(modes.exam(self.bank, topics, 0, len(self.bank.questions)))
-        notice = modes.exam_notice(self.bank, topics, available, available)
-        text = f"{available} questions in {'the chosen' if topics else 'all'} topics"
-        if notice:
-            text += notice.partition(":")[1] + notice.partition(":")[2]
+        available, cards = modes.exam_pool(self.bank, topics)
+        text = f"{len(available)} questions in {'the chosen' if topics else 'all'} topics"
+        if cards:
+            text += f": {modes.cards_left_out(cards)}"
 
         def chosen(setup: ExamSetup | None) -> None:
             if setup is not None:

@@ -33,26 +33,35 @@ def practice(bank: Bank, topics: Iterable[str], rng: random.Random, count: int) 
     return questions[:count]
 
 
-def exam(bank: Bank, topics: Iterable[str], seed: int, count: int) -> list[Question]:
-    """The same seed gives the same questions in the same order, whoever sits the exam.
+def exam_pool(bank: Bank, topics: Iterable[str]) -> tuple[list[Question], int]:
+    """The questions an exam may ask, and how many flashcards it leaves out: they are graded
+    by the learner, and flipping one shows its answer."""
+    chosen = pool(bank, topics)
+    asked = [q for q in chosen if q.type != "card"]
+    return asked, len(chosen) - len(asked)
 
-    Flashcards are left out: they are graded by the learner, and flipping one shows its answer.
-    """
-    questions = [q for q in pool(bank, topics) if q.type != "card"]
+
+def exam(bank: Bank, topics: Iterable[str], seed: int, count: int) -> list[Question]:
+    """The same seed gives the same questions in the same order, whoever sits the exam."""
+    questions, _ = exam_pool(bank, topics)
     return random.Random(seed).sample(questions, min(count, len(questions)))
+
+
+def cards_left_out(cards: int) -> str:
+    return f"{cards} flashcard{'s are' if cards != 1 else ' is'} not asked in exams"
 
 
 def exam_notice(bank: Bank, topics: Iterable[str], asked: int, given: int) -> str | None:
     """What to tell the learner when an exam has fewer questions than asked for, or leaves
     flashcards out: "8 questions (20 asked for): 2 flashcards are not asked in exams"."""
-    cards = sum(q.type == "card" for q in pool(bank, topics))
+    _, cards = exam_pool(bank, topics)
     if given >= asked and not cards:
         return None
     text = f"{given} question{'s' * (given != 1)}"
     if given < asked:
         text += f" ({asked} asked for)"
     if cards:
-        text += f": {cards} flashcard{'s are' if cards != 1 else ' is'} not asked in exams"
+        text += f": {cards_left_out(cards)}"
     return text
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from fsrs import Card, Rating, Scheduler, State
 
 from quiz.bank import Bank, Question
-from quiz.store import ProgressStore
+from quiz.store import ProgressStore, QuestionStats
 
 DEFAULT_RETENTION = 0.9
 SLOW, FAST = 1.5, 0.6  # answer time over the expected time, beyond which right is Hard / Easy
@@ -139,18 +139,19 @@ class Cards:
         )
 
     def by_topic(
-        self, bank: Bank, now: float, last_correct: Mapping[str, bool] | None = None
+        self, bank: Bank, now: float, stats: Mapping[str, QuestionStats] | None = None
     ) -> dict[str, TopicRecall]:
         """Per topic: new, learning and review cards due now, and the mean predicted recall.
 
-        `last_correct` maps a question id to whether its latest answer, in any mode, was
-        right. A reviewed question last answered wrong counts as recall 0: right after a
-        review the scheduler predicts 100% recall even when the answer was Again, and a
-        practice answer does not touch the card at all. Questions never reviewed have no
-        prediction and stay out of the mean, right or wrong alike (counting only the wrong
-        ones would show 0% for a topic practised 9 times out of 10 right).
+        `stats` (the store's question_stats) says whether each question's latest answer, in
+        any mode, was right. A reviewed question last answered wrong counts as recall 0:
+        right after a review the scheduler predicts 100% recall even when the answer was
+        Again, and a practice answer does not touch the card at all. Questions never
+        reviewed have no prediction and stay out of the mean, right or wrong alike
+        (counting only the wrong ones would show 0% for a topic practised 9 times out of 10
+        right).
         """
-        last_correct = last_correct or {}
+        stats = stats or {}
         counts = {t: [0, 0, 0] for t in bank.topics}  # new, learning, review
         recalls: dict[str, list[float]] = {t: [] for t in bank.topics}
         for q in bank.questions:
@@ -161,7 +162,8 @@ class Cards:
                 counts[q.topic][2 if card.state == State.Review else 1] += 1
             value = self.recall(q, now)
             if value is not None:
-                recalls[q.topic].append(value if last_correct.get(q.id, True) else 0.0)
+                latest = stats.get(q.id)
+                recalls[q.topic].append(0.0 if latest and not latest.last_correct else value)
         result = {}
         for t in bank.topics:
             new, learning, review = counts[t]

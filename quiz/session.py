@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from fsrs import Card
+from fsrs import Card, Rating
 
 from quiz.bank import Bank, Question
 from quiz.grading import Grade, Response, Vocabulary, grade
@@ -52,6 +52,14 @@ class TopicResult:
         if abs(self.accuracy - self.before) < 0.005:
             return "same"
         return "better" if self.accuracy > self.before else "worse"
+
+
+def _schedule(rated: Rating | None, card: tuple[str, float] | None) -> dict[str, Any]:
+    """A review's rating and next due time, as `Result` keeps them (None outside review)."""
+    return {
+        "rating": None if rated is None else int(rated),
+        "due": None if card is None else card[1],
+    }
 
 
 class StudySession:
@@ -186,14 +194,7 @@ class StudySession:
             ),
             "this answer could not be saved",
         )
-        result = Result(
-            question,
-            verdict,
-            seconds,
-            answer_id,
-            rating=None if rated is None else int(rated),
-            due=None if card is None else card[1],
-        )
+        result = Result(question, verdict, seconds, answer_id, **_schedule(rated, card))
         self.results.append(result)
         return result
 
@@ -242,13 +243,7 @@ class StudySession:
         if old.answer_id is not None:
             answer_id = old.answer_id
             self._save(lambda: self.store.override(answer_id, card), "the override was not saved")
-        result = replace(
-            old,
-            grade=verdict,
-            overridden=True,
-            rating=None if rated is None else int(rated),
-            due=None if card is None else card[1],
-        )
+        result = replace(old, grade=verdict, overridden=True, **_schedule(rated, card))
         self.results[self.index] = result
         return result
 

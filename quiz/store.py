@@ -138,6 +138,7 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
                    ELSE last_correct END,
     last_at = MAX(last_at, excluded.last_at)
 """
+_SAVE_CARD = "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)"
 _RECORD_SESSION_TOPIC = """
 INSERT INTO session_topics (profile, bank, topic, session_id, attempts, correct)
 VALUES (:profile, :bank, :topic, :session, 1, :correct)
@@ -393,8 +394,7 @@ class ProgressStore:
             db.execute(_RECORD_QUESTION, row)
             if card is not None:
                 db.execute(
-                    "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
-                    (session.profile, session.bank, question.id, question.topic, *card),
+                    _SAVE_CARD, (session.profile, session.bank, question.id, question.topic, *card)
                 )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -447,10 +447,7 @@ class ProgressStore:
                 (at, profile, bank, qid),
             )
             if card is not None:
-                db.execute(
-                    "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
-                    (profile, bank, qid, topic, *card),
-                )
+                db.execute(_SAVE_CARD, (profile, bank, qid, topic, *card))
         return True
 
     # --- what it answers ------------------------------------------------------------------

@@ -25,7 +25,7 @@ from quiz.screens.help import HelpScreen
 from quiz.screens.home import HomeScreen
 from quiz.screens.question import QuestionScreen
 from quiz.screens.stats import StatsScreen
-from quiz.store import ProgressStore
+from quiz.store import ProgressStore, QuestionStats
 from quiz.widgets.keybar import KeyBar
 from quiz.widgets.topic_table import Column, Row, TopicTable, fit, layout
 
@@ -205,7 +205,11 @@ def test_a_reviewed_question_last_answered_wrong_counts_as_not_recalled() -> Non
     cards.review(kept, Rating.Good, now)
     assert cards.by_topic(bank, now)[topic].recall == pytest.approx(1.0)
 
-    last_correct = {again.id: False, then_missed.id: False, kept.id: True, practised.id: False}
+    latest = {again.id: False, then_missed.id: False, kept.id: True, practised.id: False}
+    last_correct = {
+        qid: QuestionStats(qid, topic, 1, int(not right), right, now)
+        for qid, right in latest.items()
+    }
     honest = cards.by_topic(bank, now, last_correct)[topic]
     assert honest.recall == pytest.approx(1 / 3)  # never reviewed: no prediction, left out
     untouched = next(t for t in bank.topics if t != topic)

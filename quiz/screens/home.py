@@ -145,9 +145,8 @@ class HomeScreen(Screen[None]):
         self.rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
         stats = self.store.question_stats(self.profile, self.bank.title)
         self.known = Counter(s.topic for s in stats.values() if s.last_correct)
-        last_correct = {qid: s.last_correct for qid, s in stats.items()}
         cards = Cards.load(self.store, self.profile, self.bank, self.scheduler)
-        self.recall = cards.by_topic(self.bank, now, last_correct)
+        self.recall = cards.by_topic(self.bank, now, stats)
 
     def summary_text(self) -> str:
         questions = len(self.bank.questions)

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Label, Static
 from quiz.bank import Question
 from quiz.formatting import percent
 from quiz.session import Result, StudySession
-from quiz.widgets.feedback import ROWS, Rows, answer_rows
+from quiz.widgets.feedback import ROWS, Rows, answer_rows, labelled, mark
 from quiz.widgets.keybar import KeyBar
 
 REPORT_ROWS = {"score": "Score"} | {name: label for name, label in ROWS.items() if name != "review"}
@@ -79,32 +79,26 @@ class SummaryScreen(Screen[None]):
     def _item(self, number: int, question: Question, result: Result | None) -> Table:
         """One question of the report, its rows lined up under their labels."""
         if result is None or result.unanswered:
-            mark = "—"
+            verdict = "—"
             rows: Rows = {
                 "given": Text("(not answered)"),
                 "expected": Text(question.answer_text, style="bold"),
             }
         else:
             grade = result.grade
-            mark = "✓" if grade.correct else "◐" if grade.score > 0 else "✗"
+            verdict = mark(grade)
             rows = answer_rows(question, grade, self.session.choices(question))
             if grade.score > 0 and not grade.correct:
                 rows["score"] = Text(f"{grade.score:.0%}")
         if question.ref:
             rows["source"] = Text(question.ref)
-        details = Table.grid(padding=(0, 0, 0, 2))
-        details.add_column(no_wrap=True)
-        details.add_column(ratio=1)
-        for name, label in REPORT_ROWS.items():
-            if name in rows:
-                details.add_row(Text(label, style="dim"), rows[name])
-        body: list[Text | Table] = [Text(question.display_prompt), details]
+        body: list[Text | Table] = [Text(question.display_prompt), labelled(rows, REPORT_ROWS)]
         if question.explanation:
             body.append(Text(question.explanation, style="italic"))
         item = Table.grid(padding=(0, 1, 0, 0))
         item.add_column(no_wrap=True)
         item.add_column(ratio=1)
-        item.add_row(Text(f"{mark} {number}.", style="bold"), Group(*body))
+        item.add_row(Text(f"{verdict} {number}.", style="bold"), Group(*body))
         return item
 
     def _headline(self) -> str:

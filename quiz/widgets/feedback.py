@@ -25,7 +25,7 @@ ROWS = {
     "review": "Review",
     "source": "Source",
 }
-LABEL_WIDTH = max(map(len, ROWS.values()))
+Rows = dict[str, Text | Table]  # a row's name -> its value
 MARKS = {"right": "✓", "wrong": "✗", "missed": "○", "unpicked": " "}
 RATED = {
     1: "Wrong: Again",
@@ -40,18 +40,35 @@ def _runs(runs: tuple[tuple[str, bool], ...]) -> list[str | tuple[str, str]]:
     return [text if same else (text, "bold underline reverse") for text, same in runs]
 
 
+def mark(grade: Grade) -> str:
+    """✓ right, ◐ partly right (multi, cloze), ✗ wrong."""
+    return "✓" if grade.correct else "◐" if grade.score > 0 else "✗"
+
+
+def labelled(rows: Rows, labels: dict[str, str]) -> Table:
+    """The rows present, in the order of `labels`, each label beside its value: a value that
+    wraps lines up under itself, not under its label."""
+    grid = Table.grid(padding=(0, 0, 0, 2))
+    grid.add_column(width=max(map(len, labels.values())), no_wrap=True)
+    grid.add_column(ratio=1)
+    for name, label in labels.items():
+        if name in rows:
+            grid.add_row(Text(label, style="dim"), rows[name])
+    return grid
+
+
 def verdict(question: Question, result: Result) -> Text:
     grade = result.grade
-    if question.type == "card":
-        mark = "✓" if grade.correct else "✗"
-        return Text(f"{mark} You graded it: {grade.given}", style="bold")
+    if question.type == "card":  # a card's score is 0 or 1: never partly right
+        return Text(f"{mark(grade)} You graded it: {grade.given}", style="bold")
     if result.overridden:
         return Text.assemble(("✓ Right", "bold"), " (you said you were right)")
     if grade.correct:
         return Text.assemble(("✓ Right", "bold"), " (accepted with a small typo)" * grade.typo)
     if grade.score > 0:
-        return Text.assemble(("◐ Partly right", "bold"), f" · score {grade.score:.0%}")
-    return Text("✗ Wrong", style="bold")
+        partly = f"{mark(grade)} Partly right"
+        return Text.assemble((partly, "bold"), f" · score {grade.score:.0%}")
+    return Text(f"{mark(grade)} Wrong", style="bold")
 
 
 def _blank_lines(values: Sequence[str], diffs: dict[str, Diff], given: bool) -> Text:
@@ -64,9 +81,6 @@ def _blank_lines(values: Sequence[str], diffs: dict[str, Diff], given: bool) -> 
             *(_runs(diff.given if given else diff.expected) if diff else [value]),
         ]
     return Text.assemble(*parts)
-
-
-Rows = dict[str, Text | Table]  # a row's name -> its value
 
 
 def answer_rows(question: Question, grade: Grade, shown: Sequence[str]) -> Rows:
@@ -140,13 +154,7 @@ def feedback_content(result: Result, shown: Sequence[str], now: float, keys: str
         rows["source"] = Text(question.ref)
     if result.overridden and "given" not in rows:  # what was overruled stays in view
         rows["given"] = Text(result.grade.given)
-    grid = Table.grid(padding=(0, 0, 0, 2))
-    grid.add_column(width=LABEL_WIDTH, no_wrap=True)
-    grid.add_column(ratio=1)
-    for name, label in ROWS.items():
-        if name in rows:
-            grid.add_row(Text(label, style="dim"), rows[name])
-    parts: list[Table | Text] = [verdict(question, result), grid]
+    parts: list[Table | Text] = [verdict(question, result), labelled(rows, ROWS)]
     if question.explanation:
         parts += [Text(), Text(question.explanation)]
     parts += [Text(), Text(keys, style="dim")]
