@@ -42,6 +42,14 @@ def open_app(tmp_path: Path, small_bank_path: Path, **store_options: Any) -> Qui
     return QuizApp(load_bank(small_bank_path), store, "ana", seed=3, answer_delay=0)
 
 
+def faulty_app(tmp_path: Path, small_bank_path: Path) -> tuple[QuizApp, FaultyConnection]:
+    """An app whose store's connection fails when told to."""
+    app = open_app(tmp_path, small_bank_path)
+    faulty = FaultyConnection(app.store.db)
+    app.store.db = faulty  # type: ignore[assignment]
+    return app, faulty
+
+
 def saved_ids(app: QuizApp) -> set[int]:
     with sqlite3.connect(app.store.path) as db:  # type: ignore[arg-type]
         return {row[0] for row in db.execute("SELECT id FROM answers")}
@@ -70,9 +78,7 @@ def shown_as_saved(app: QuizApp) -> set[int]:
 async def test_a_write_that_fails_is_said_and_the_next_that_works_clears_it(
     tmp_path: Path, small_bank_path: Path, failure: str
 ) -> None:
-    app = open_app(tmp_path, small_bank_path)
-    faulty = FaultyConnection(app.store.db)
-    app.store.db = faulty  # type: ignore[assignment]
+    app, faulty = faulty_app(tmp_path, small_bank_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
@@ -140,9 +146,7 @@ async def test_a_database_removed_while_the_app_runs_is_noticed(
 async def test_a_database_corrupted_while_the_app_runs_keeps_the_app_running(
     tmp_path: Path, small_bank_path: Path
 ) -> None:
-    app = open_app(tmp_path, small_bank_path)
-    faulty = FaultyConnection(app.store.db)
-    app.store.db = faulty  # type: ignore[assignment]
+    app, faulty = faulty_app(tmp_path, small_bank_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
