@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from genbank import generate
 
-from quiz.bank import paused_gc
-from quiz.loader import load_bank
+from quiz.core.bank import paused_gc
+from quiz.formats.yaml_bank import load_bank
 
 ROUNDS = {1_000: 15, 10_000: 5, 100_000: 1}
 
@@ -37,7 +37,7 @@ CHILD = """
 import json, sys, time
 from pathlib import Path
 started = time.perf_counter()
-from quiz.bankcache import load_bank_cached
+from quiz.formats.cache import load_bank_cached
 imported = time.perf_counter()
 if sys.argv[1] != "-":
     load_bank_cached(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -20,14 +20,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from quiz.app import QuizApp
-from quiz.bank import shipped_bank_path
-from quiz.loader import load_bank
-from quiz.screens.question import QuestionScreen
-from quiz.session import StudySession
-from quiz.store import ProgressStore
-from quiz.widgets.answers import ChoiceAnswer
-from quiz.widgets.feedback import Feedback
+from quiz.tui.app import QuizApp
+from quiz.core.bank import shipped_bank_path
+from quiz.formats.yaml_bank import load_bank
+from quiz.tui.screens.question import QuestionScreen
+from quiz.core.session import StudySession
+from quiz.store.sqlite import ProgressStore
+from quiz.tui.widgets.answers import ChoiceAnswer
+from quiz.tui.widgets.feedback import Feedback
 
 painted: dict[str, list[float]] = {}  # widget class -> when it rendered, since the last key
 

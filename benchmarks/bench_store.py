@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from quiz.bank import Question
-from quiz.store import ProgressStore
+from quiz.core.bank import Question
+from quiz.store.sqlite import ProgressStore
 
 TOPICS = [f"topic{i:02d}" for i in range(20)]
 PER_SESSION = 200

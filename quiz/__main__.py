@@ -1,5 +1,5 @@
 import sys
 
-from quiz.cli import main
+from quiz.cli.main import main
 
 sys.exit(main())

@@ -12,19 +12,19 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import OptionList
 
-from quiz.app import QuizApp
-from quiz.bank import Question
-from quiz.loader import load_bank
-from quiz.screens.help import HelpScreen
-from quiz.screens.home import HomeScreen
-from quiz.screens.question import QuestionScreen
-from quiz.screens.stats import StatsScreen
-from quiz.screens.summary import SummaryScreen
-from quiz.session import StudySession
-from quiz.store import ProgressStore
-from quiz.widgets.feedback import Feedback
-from quiz.widgets.keybar import KeyBar
-from quiz.widgets.topic_table import TopicTable
+from quiz.core.bank import Question
+from quiz.core.session import StudySession
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import ProgressStore
+from quiz.tui.app import QuizApp
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.stats import StatsScreen
+from quiz.tui.screens.summary import SummaryScreen
+from quiz.tui.widgets.feedback import Feedback
+from quiz.tui.widgets.keybar import KeyBar
+from quiz.tui.widgets.topic_table import TopicTable
 
 from .conftest import Clock
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from quiz.app import QuizApp
-from quiz.loader import load_bank
-from quiz.screens.home import HomeScreen
-from quiz.screens.question import QuestionScreen
-from quiz.screens.summary import SummaryScreen
-from quiz.store import ProgressStore
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import ProgressStore
+from quiz.tui.app import QuizApp
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.summary import SummaryScreen
 
 from .conftest import Clock
 from .test_app import keys_for, report_text

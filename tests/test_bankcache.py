@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import quiz.loader
-from quiz.bankcache import load_bank_cached
-from quiz.loader import BankErrors
+import quiz.formats.yaml_bank
+from quiz.formats.cache import load_bank_cached
+from quiz.formats.yaml_bank import BankErrors
 
 from .conftest import SMALL_BANK
 
@@ -21,13 +21,13 @@ def cache_files(folder: Path) -> list[Path]:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every real parse, to tell a cache hit from a miss."""
     seen: list[Path] = []
-    real = quiz.loader.parse_bank
+    real = quiz.formats.yaml_bank.parse_bank
 
     def counting(path: Path, data: bytes):  # type: ignore[no-untyped-def]
         seen.append(path)
         return real(path, data)
 
-    monkeypatch.setattr(quiz.loader, "parse_bank", counting)
+    monkeypatch.setattr(quiz.formats.yaml_bank, "parse_bank", counting)
     return seen
 
 
@@ -124,7 +124,7 @@ def test_a_signed_cache_with_a_control_code_is_still_refused(
     """Even a file signed with the user's own key must not carry what the filter removes."""
     import json
 
-    from quiz.bankcache import _signature, cache_key
+    from quiz.formats.cache import _signature, cache_key
 
     cache = tmp_path / "cache"
     load_bank_cached(small_bank_path, cache)
@@ -159,7 +159,7 @@ def test_a_cache_file_that_is_a_fifo_is_not_read(
 def test_the_key_is_private_and_a_shared_one_is_not_trusted(
     config_dir: Path, small_bank_path: Path, tmp_path: Path, parses: list[Path]
 ) -> None:
-    from quiz.bankcache import KEY_NAME, cache_key
+    from quiz.formats.cache import KEY_NAME, cache_key
 
     key = cache_key()
     assert key is not None and len(key) == 32

@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from quiz.bank import shipped_bank_path
-from quiz.loader import load_bank
-from quiz.report import FIELDS
-from quiz.store import DB_NAME, ProgressStore
+from quiz.core.bank import shipped_bank_path
+from quiz.formats.yaml_bank import load_bank
+from quiz.reports.stats import FIELDS
+from quiz.store.sqlite import DB_NAME, ProgressStore
 
 
 def run(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

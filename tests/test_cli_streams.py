@@ -67,9 +67,9 @@ def test_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
 
 def test_reset_with_standard_input_closed_does_nothing_and_says_so(tmp_path: Path) -> None:
     run(["validate", str(SHIPPED_BANK)], tmp_path)
-    from quiz.bank import shipped_bank_path
-    from quiz.loader import load_bank
-    from quiz.store import ProgressStore
+    from quiz.core.bank import shipped_bank_path
+    from quiz.formats.yaml_bank import load_bank
+    from quiz.store.sqlite import ProgressStore
 
     store = ProgressStore.open(tmp_path / "data")
     bank = load_bank(shipped_bank_path())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.cli import main
+from quiz.cli.main import main
 
 from .conftest import SHIPPED_BANK
 
@@ -70,7 +70,7 @@ def test_unreadable_file_is_a_clear_error(
     def refuse(*args: object) -> int:  # chmod would not do: the tests may run as root
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("quiz.bank.os.open", refuse)
+    monkeypatch.setattr("quiz.core.bank.os.open", refuse)
     assert main(["validate", str(path)]) == 2
     assert "cannot read" in capsys.readouterr().err
 

@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 CORE = [
-    "quiz.bank", "quiz.loader", "quiz.bankcache", "quiz.paths", "quiz.store", "quiz.report",
-    "quiz.grading", "quiz.session", "quiz.formatting", "quiz.cli", "quiz.modes", "quiz.review",
-    "quiz.settings", "quiz.options", "quiz.lint",
+    "quiz.core.bank", "quiz.core.grading", "quiz.core.session", "quiz.core.modes",
+    "quiz.core.scheduling", "quiz.core.options", "quiz.formats.yaml_bank", "quiz.formats.cache",
+    "quiz.formats.lint", "quiz.store.sqlite", "quiz.reports.stats", "quiz.reports.formatting",
+    "quiz.cli.main", "quiz.config", "quiz.paths",
 ]  # fmt: skip
 
 

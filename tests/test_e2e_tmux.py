@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.screens.question import TYPE_HINTS
+from quiz.tui.screens.question import TYPE_HINTS
 
 QUIZ = shutil.which("quiz")
 TMUX = shutil.which("tmux")

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from quiz.app import QuizApp
-from quiz.loader import load_bank
-from quiz.screens.home import HomeScreen
-from quiz.screens.question import QuestionScreen
-from quiz.store import DB_NAME, MIGRATIONS, ProgressStore, StoreError
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import DB_NAME, MIGRATIONS, ProgressStore, StoreError
+from quiz.tui.app import QuizApp
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.question import QuestionScreen
 
 from .conftest import Clock
 from .test_app import keys_for
@@ -214,7 +214,7 @@ def test_a_database_that_cannot_be_written_is_opened_for_nothing_and_says_why(
     def read_only(path: Path, busy_timeout: float = 0) -> sqlite3.Connection:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr("quiz.store._connect", read_only)
+    monkeypatch.setattr("quiz.store.sqlite._connect", read_only)
     with pytest.raises(StoreError, match="read-only"):
         ProgressStore.open(tmp_path)
     assert (tmp_path / DB_NAME).exists() and not list(tmp_path.glob("*.damaged-*"))

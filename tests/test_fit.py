@@ -12,13 +12,13 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import ProgressBar
 
-from quiz.app import QuizApp
-from quiz.loader import load_bank
-from quiz.screens.question import QuestionScreen
-from quiz.session import StudySession
-from quiz.store import ProgressStore
-from quiz.widgets.feedback import Feedback
-from quiz.widgets.keybar import KeyBar
+from quiz.core.session import StudySession
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import ProgressStore
+from quiz.tui.app import QuizApp
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.widgets.feedback import Feedback
+from quiz.tui.widgets.keybar import KeyBar
 
 from .conftest import SMALL_BANK, Clock
 
@@ -180,7 +180,7 @@ async def test_the_longest_verdicts_fit_or_offer_their_scroll_keys(
 ) -> None:
     """The shipped bank's multi question with the most text, and a near miss: either the
     verdict fits, or PgDn is in the key bar."""
-    from quiz.bank import shipped_bank_path
+    from quiz.core.bank import shipped_bank_path
 
     app = app_on(shipped_bank_path(), tmp_path)
     multi = max(

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.bank import Bank, Question
-from quiz.grading import Grade, Vocabulary, allowed_typos, grade, normalise
-from quiz.loader import load_bank
+from quiz.core.bank import Bank, Question
+from quiz.core.grading import Grade, Vocabulary, allowed_typos, grade, normalise
+from quiz.formats.yaml_bank import load_bank
 
 from .conftest import SHIPPED_BANK
 

@@ -16,18 +16,19 @@ from rich.cells import cell_len
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
-from quiz import paths, settings
-from quiz.app import QuizApp
-from quiz.bank import shipped_bank_path
-from quiz.loader import load_bank
-from quiz.review import Cards, make_scheduler
-from quiz.screens.help import HelpScreen
-from quiz.screens.home import HomeScreen
-from quiz.screens.question import QuestionScreen
-from quiz.screens.stats import StatsScreen
-from quiz.store import ProgressStore, QuestionStats
-from quiz.widgets.keybar import KeyBar
-from quiz.widgets.topic_table import Column, Row, TopicTable, fit, layout
+from quiz import config as settings
+from quiz import paths
+from quiz.core.bank import shipped_bank_path
+from quiz.core.scheduling import Cards, make_scheduler
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import ProgressStore, QuestionStats
+from quiz.tui.app import QuizApp
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.stats import StatsScreen
+from quiz.tui.widgets.keybar import KeyBar
+from quiz.tui.widgets.topic_table import Column, Row, TopicTable, fit, layout
 
 from .conftest import Clock
 
@@ -427,7 +428,7 @@ def test_the_config_folder_is_the_tests_own(config_dir: Path) -> None:
 
 def test_settings_never_load_textual() -> None:
     code = (
-        "import sys, quiz.settings\n"
+        "import sys, quiz.config\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

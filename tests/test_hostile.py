@@ -113,8 +113,8 @@ def test_a_file_name_cannot_write_to_the_terminal(tmp_path: Path) -> None:
 
 def test_the_same_bank_loads_the_same_with_and_without_libyaml(tmp_path: Path) -> None:
     """`answer: ~` is the same located error whichever YAML parser reads it."""
-    from quiz import loader
-    from quiz.bank import BankErrors
+    from quiz.core.bank import BankErrors
+    from quiz.formats import yaml_bank as loader
 
     outcomes = []
     for parser in ("CBaseLoader", "BaseLoader"):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.lint import RULES, lint
-from quiz.loader import load_bank
+from quiz.formats.lint import RULES, lint
+from quiz.formats.yaml_bank import load_bank
 
 WriteBank = Callable[[str], Path]
 HEAD = "title: Lint\n"
@@ -219,7 +219,7 @@ def test_rules_are_switched_off_per_bank_and_per_question(write_bank: WriteBank)
 
 
 def test_an_unknown_rule_in_an_ignore_list_is_a_located_error(write_bank: WriteBank) -> None:
-    from quiz.bank import BankErrors
+    from quiz.core.bank import BankErrors
 
     text = CASES["none-of-the-above"][0].replace(
         HEAD, HEAD + "lint: {ignore: [none-of-the-abov]}\n"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.loader import BankErrors, load_bank, safe_text
+from quiz.formats.yaml_bank import BankErrors, load_bank, safe_text
 
 WriteBank = Callable[..., Path]
 
@@ -180,9 +180,9 @@ def test_safe_text_never_leaves_a_control_character(text: str) -> None:
 def test_file_too_large_is_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import quiz.bank
+    import quiz.core.bank
 
-    monkeypatch.setattr(quiz.bank, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(quiz.core.bank, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.yaml"
     path.write_bytes(b"title: x\n" * 50)
     [error] = errors_of(path)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from fsrs import Card, Rating
 
-from quiz import modes
-from quiz.bank import Bank, Question, shipped_bank_path
-from quiz.loader import load_bank
-from quiz.review import Cards, expected_seconds, make_scheduler, personal_pace, rating
-from quiz.session import StudySession
-from quiz.store import ProgressStore
+from quiz.core import modes
+from quiz.core.bank import Bank, Question, shipped_bank_path
+from quiz.core.scheduling import Cards, expected_seconds, make_scheduler, personal_pace, rating
+from quiz.core.session import StudySession
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import ProgressStore
 
 DAY = 86_400.0
 

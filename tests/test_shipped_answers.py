@@ -13,9 +13,9 @@ from functools import cache
 
 import pytest
 
-from quiz.bank import Bank, Question
-from quiz.grading import Response, Vocabulary, grade
-from quiz.loader import load_bank
+from quiz.core.bank import Bank, Question
+from quiz.core.grading import Response, Vocabulary, grade
+from quiz.formats.yaml_bank import load_bank
 
 from .conftest import SHIPPED_BANK
 

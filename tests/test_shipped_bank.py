@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import QUESTION_TYPES, Bank, Question, shipped_bank_path
-from quiz.grading import normalise as grading_normalise
-from quiz.loader import load_bank
+from quiz.core.bank import QUESTION_TYPES, Bank, Question, shipped_bank_path
+from quiz.core.grading import normalise as grading_normalise
+from quiz.formats.yaml_bank import load_bank
 
 from .conftest import ROOT, SHIPPED_BANK
 
@@ -256,7 +256,7 @@ def test_ids_are_unique(bank: Bank) -> None:
 
 
 def test_the_shipped_bank_lints_clean_without_ignores(bank: Bank) -> None:
-    from quiz.lint import lint
+    from quiz.formats.lint import lint
 
     assert bank.lint_ignore == () and not any(q.lint_ignore for q in bank.questions)
     assert [str(finding) for finding in lint(bank)] == []

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from quiz.app import QuizApp
-from quiz.loader import load_bank
-from quiz.store import ProgressStore
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import ProgressStore
+from quiz.tui.app import QuizApp
 
 from .conftest import Clock
 

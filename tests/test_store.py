@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import Question
-from quiz.store import DB_NAME, MIGRATIONS, ProgressStore, StoreError
+from quiz.core.bank import Question
+from quiz.store.sqlite import DB_NAME, MIGRATIONS, ProgressStore, StoreError
 
 from .conftest import Clock
 
@@ -181,8 +181,8 @@ def test_in_memory_store_works_and_keeps_nothing() -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from quiz.bank import Question
-from quiz.store import ProgressStore
+from quiz.core.bank import Question
+from quiz.store.sqlite import ProgressStore
 store = ProgressStore.open(Path(sys.argv[1]))
 profile, count = sys.argv[2], int(sys.argv[3])
 session = store.start_session(profile, "Bank", "practice", None)

@@ -11,17 +11,17 @@ from fsrs import Card
 from textual import events
 from textual.widgets import Input
 
-from quiz.app import QuizApp
-from quiz.bank import Question
-from quiz.loader import load_bank
-from quiz.screens.confirm import ConfirmScreen
-from quiz.screens.exam_setup import ExamSetupScreen
-from quiz.screens.help import HelpScreen
-from quiz.screens.home import HomeScreen
-from quiz.screens.question import QuestionScreen
-from quiz.screens.summary import SummaryScreen
-from quiz.session import SessionClosed, StudySession
-from quiz.store import ProgressStore
+from quiz.core.bank import Question
+from quiz.core.session import SessionClosed, StudySession
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import ProgressStore
+from quiz.tui.app import QuizApp
+from quiz.tui.screens.confirm import ConfirmScreen
+from quiz.tui.screens.exam_setup import ExamSetupScreen
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.summary import SummaryScreen
 
 from .conftest import Clock
 from .test_app import feedback, feedback_text, keys_for, report_text

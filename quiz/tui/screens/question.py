@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from quiz.grading import Response
-from quiz.session import SessionClosed, StudySession
-from quiz.widgets.answers import AnswerGiven, Answering, answer_widget
-from quiz.widgets.feedback import Feedback
-from quiz.widgets.keybar import KeyBar
+from quiz.core.grading import Response
+from quiz.core.session import SessionClosed, StudySession
+from quiz.tui.widgets.answers import AnswerGiven, Answering, answer_widget
+from quiz.tui.widgets.feedback import Feedback
+from quiz.tui.widgets.keybar import KeyBar
 
 TYPE_HINTS = {
     "choice": "Pick one: its number, or arrows and Enter.",
@@ -259,7 +259,7 @@ class QuestionScreen(Screen[None]):
         if session.mode not in ("exam", "review") or left <= 0:
             self._end_now()
             return
-        from quiz.screens.confirm import ConfirmScreen
+        from quiz.tui.screens.confirm import ConfirmScreen
 
         if session.mode == "exam":
             question = f"End the exam? {left} question{'s' * (left != 1)} unanswered — y/N"

@@ -14,13 +14,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from quiz import modes
-from quiz.bank import Bank
-from quiz.formatting import ago, bar, percent, sparkline
-from quiz.review import Cards, TopicRecall
-from quiz.store import ProgressStore, StoreError, TopicStats
-from quiz.widgets.keybar import KeyBar
-from quiz.widgets.topic_table import Column, Row, TopicTable, layout
+from quiz.core import modes
+from quiz.core.bank import Bank
+from quiz.core.scheduling import Cards, TopicRecall
+from quiz.reports.formatting import ago, bar, percent, sparkline
+from quiz.store.sqlite import ProgressStore, StoreError, TopicStats
+from quiz.tui.widgets.keybar import KeyBar
+from quiz.tui.widgets.topic_table import Column, Row, TopicTable, layout
 
 COLUMNS = (
     Column("Mastery", left=True),
@@ -104,7 +104,7 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()  # a key bar fills itself when the keys are announced
 
     def on_screen_suspend(self) -> None:
-        from quiz.screens.question import QuestionScreen  # loaded already if a session began
+        from quiz.tui.screens.question import QuestionScreen  # loaded already if a session began
 
         # Only a session clears the selection when it ends: help, statistics, the palette or
         # a cancelled exam dialog leave it as it was.

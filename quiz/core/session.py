@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 from fsrs import Card, Rating
 
-from quiz.bank import Bank, Question
-from quiz.grading import Grade, Response, Vocabulary, grade
-from quiz.review import Cards, rating
-from quiz.store import ProgressStore, Session, StoreError
+from quiz.core.bank import Bank, Question
+from quiz.core.grading import Grade, Response, Vocabulary, grade
+from quiz.core.scheduling import Cards, rating
+from quiz.store.sqlite import ProgressStore, Session, StoreError
 
 T = TypeVar("T")
 

@@ -14,8 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from quiz.options import format_duration, parse_count, parse_duration, parse_seed
-from quiz.widgets.keybar import KeyBar
+from quiz.core.options import format_duration, parse_count, parse_duration, parse_seed
+from quiz.tui.widgets.keybar import KeyBar
 
 T = TypeVar("T")
 

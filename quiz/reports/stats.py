@@ -8,9 +8,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from quiz.bank import Bank
-from quiz.formatting import percent
-from quiz.store import TREND_SESSIONS, TopicStats
+from quiz.core.bank import Bank
+from quiz.reports.formatting import percent
+from quiz.store.sqlite import TREND_SESSIONS, TopicStats
 
 FIELDS = [
     "profile", "bank", "topic", "topic_name", "attempts", "correct", "accuracy",

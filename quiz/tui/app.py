@@ -14,17 +14,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from quiz import modes, settings
-from quiz.bank import Bank, Question
-from quiz.grading import Vocabulary
-from quiz.review import DEFAULT_RETENTION, Cards, make_scheduler, personal_pace
-from quiz.screens.home import HomeScreen
-from quiz.session import StudySession
-from quiz.store import ProgressStore, StoreError
+from quiz import config as settings
+from quiz.core import modes
+from quiz.core.bank import Bank, Question
+from quiz.core.grading import Vocabulary
+from quiz.core.scheduling import DEFAULT_RETENTION, Cards, make_scheduler, personal_pace
+from quiz.core.session import StudySession
+from quiz.store.sqlite import ProgressStore, StoreError
+from quiz.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
-    from quiz.screens.question import QuestionScreen
-    from quiz.screens.summary import SummaryScreen
+    from quiz.tui.screens.question import QuestionScreen
+    from quiz.tui.screens.summary import SummaryScreen
 
 # Keys that arrive this soon after a question appears do not answer it: the learner has not
 # read it yet (a second Enter after "next", or a key pressed twice).
@@ -185,7 +186,7 @@ class QuizApp(App[None]):
 
     def set_up_exam(self, topics: tuple[str, ...] = ()) -> None:
         """Ask for the exam's questions, time limit and seed (defaults filled in), then start."""
-        from quiz.screens.exam_setup import ExamSetup, ExamSetupScreen
+        from quiz.tui.screens.exam_setup import ExamSetup, ExamSetupScreen
 
         topics = topics or self.topics
         count = self.count or modes.DEFAULT_COUNT["exam"]
@@ -211,7 +212,7 @@ class QuizApp(App[None]):
         )
 
     def begin(self, session: StudySession) -> None:
-        from quiz.screens.question import QuestionScreen
+        from quiz.tui.screens.question import QuestionScreen
 
         self.active = session
         self.push_screen(QuestionScreen(session, self.answer_delay))
@@ -223,7 +224,7 @@ class QuizApp(App[None]):
             self.start(event.mode, event.topics)
 
     async def on_question_screen_ended(self, event: QuestionScreen.Ended) -> None:
-        from quiz.screens.question import QuestionScreen
+        from quiz.tui.screens.question import QuestionScreen
 
         session = event.session
         session.end()
@@ -233,7 +234,7 @@ class QuizApp(App[None]):
         while not isinstance(self.screen, QuestionScreen) and len(self.screen_stack) > 1:
             await self.pop_screen()
         if session.results or not session.feedback:
-            from quiz.screens.summary import SummaryScreen
+            from quiz.tui.screens.summary import SummaryScreen
 
             await self.switch_screen(SummaryScreen(session, self.answer_delay))
         else:
@@ -249,13 +250,13 @@ class QuizApp(App[None]):
     # --- screens and commands -------------------------------------------------------------
 
     def action_show_stats(self) -> None:
-        from quiz.screens.stats import StatsScreen
+        from quiz.tui.screens.stats import StatsScreen
 
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(self.bank, self.store, self.profile))
 
     def action_help(self) -> None:
-        from quiz.screens.help import HelpScreen
+        from quiz.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -271,7 +272,7 @@ class QuizApp(App[None]):
         await self.action_quit(128 + signum)
 
     async def action_quit(self, return_code: int = 0) -> None:
-        from quiz.screens.question import QuestionScreen
+        from quiz.tui.screens.question import QuestionScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, QuestionScreen):

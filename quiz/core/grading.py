@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from quiz.bank import BLANK, Question
+from quiz.core.bank import BLANK, Question
 
 CARD_GRADES = ("Again", "Hard", "Good", "Easy")  # a flashcard's self-grade, 1 to 4
 

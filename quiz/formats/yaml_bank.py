@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quiz.bank import (
+from quiz.core.bank import (
     BLANK,
     QUESTION_TYPES,
     Bank,
@@ -526,7 +526,9 @@ class _Checker:
             return ()
         fields = self.fields(node, ("ignore",), "'lint'")
         ignored = self.texts(fields.get("ignore"), "ignore")
-        from quiz.lint import RULES  # the rules' ids; plain Python, loaded with the first `lint:`
+        from quiz.formats.lint import (
+            RULES,  # the rules' ids; plain Python, loaded with the first `lint:`
+        )
 
         for rule in ignored:
             if rule not in RULES:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
-from quiz.bank import Bank, Question, printable
+from quiz.core.bank import Bank, Question, printable
 
 STOP_WORDS = frozenset(
     {

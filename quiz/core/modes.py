@@ -13,9 +13,9 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping
 
-from quiz.bank import Bank, Question
-from quiz.review import Cards, TopicRecall
-from quiz.store import QuestionStats, TopicStats
+from quiz.core.bank import Bank, Question
+from quiz.core.scheduling import Cards, TopicRecall
+from quiz.store.sqlite import QuestionStats, TopicStats
 
 MODES = ("practice", "review", "drill", "exam", "mistakes")
 DEFAULT_COUNT = {"practice": 10, "review": 20, "drill": 10, "exam": 20, "mistakes": 20}

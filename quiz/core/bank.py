@@ -200,4 +200,4 @@ def shipped_bank_path() -> Path:
     packaged = Path(str(resources.files("quiz"))) / "data" / "questions.yaml"
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parent.parent / "questions.yaml"  # a source checkout
+    return Path(__file__).resolve().parents[2] / "questions.yaml"  # a source checkout

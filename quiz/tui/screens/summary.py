@@ -14,11 +14,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from quiz.bank import Question
-from quiz.formatting import percent
-from quiz.session import Result, StudySession
-from quiz.widgets.feedback import ROWS, Rows, answer_rows, labelled, mark
-from quiz.widgets.keybar import KeyBar
+from quiz.core.bank import Question
+from quiz.core.session import Result, StudySession
+from quiz.reports.formatting import percent
+from quiz.tui.widgets.feedback import ROWS, Rows, answer_rows, labelled, mark
+from quiz.tui.widgets.keybar import KeyBar
 
 REPORT_ROWS = {"score": "Score"} | {name: label for name, label in ROWS.items() if name != "review"}
 CHANGE = {"better": "▲ better", "worse": "▼ worse", "same": "= same", "first": "• first time"}

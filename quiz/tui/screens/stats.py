@@ -9,10 +9,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from quiz.bank import Bank
-from quiz.formatting import ago, percent, sparkline
-from quiz.store import ProgressStore, SessionRecord, StoreError, TopicStats
-from quiz.widgets.keybar import KeyBar
+from quiz.core.bank import Bank
+from quiz.reports.formatting import ago, percent, sparkline
+from quiz.store.sqlite import ProgressStore, SessionRecord, StoreError, TopicStats
+from quiz.tui.widgets.keybar import KeyBar
 
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
 

@@ -14,9 +14,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from quiz.bank import Question
-from quiz.grading import CARD_GRADES, Diff, Grade
-from quiz.session import Result
+from quiz.core.bank import Question
+from quiz.core.grading import CARD_GRADES, Diff, Grade
+from quiz.core.session import Result
 
 ROWS = {
     "given": "Your answer",

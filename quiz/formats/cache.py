@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from quiz.bank import (
+from quiz.core.bank import (
     MAX_FILE_BYTES,
     QUESTION_TYPES,
     Bank,
@@ -36,7 +36,7 @@ from quiz.paths import config_dir
 FORMAT = "quiz-bank-cache/3"
 KEY_NAME = "cache.key"
 MAX_CACHE_BYTES = 4 * MAX_FILE_BYTES  # a cache file larger than this is not one of ours
-# The bank's text filter (quiz.bank.safe_text), applied once to the whole payload rather than
+# The bank's text filter (quiz.core.bank.safe_text), applied once to the whole payload rather than
 # to each text read back: JSON writes C0 controls as \b \f \r \t or \u00XX escapes, and
 # DEL, C1 and bidi controls as UTF-8. Each pattern starts with a fixed byte, so a search is a
 # fast scan; an escape counts only after an even run of backslashes.
@@ -102,7 +102,9 @@ def load_bank_cached(path: Path, cache_dir: Path | None) -> Bank:
 
 
 def _parse(path: Path, data: bytes) -> Bank:
-    from quiz.loader import parse_bank  # YAML is imported only when a bank must be parsed
+    from quiz.formats.yaml_bank import (
+        parse_bank,  # YAML is imported only when a bank must be parsed
+    )
 
     return parse_bank(path, data)
 

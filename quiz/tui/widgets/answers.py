@@ -21,8 +21,8 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quiz.bank import Question
-from quiz.grading import CARD_GRADES, Response
+from quiz.core.bank import Question
+from quiz.core.grading import CARD_GRADES, Response
 
 
 class AnswerGiven(Message):

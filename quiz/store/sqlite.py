@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from quiz.bank import Question
+from quiz.core.bank import Question
 
 Clock = Callable[[], float]
 DB_NAME = "progress.db"

@@ -1,0 +1,90 @@
+"""What the commands share: the bank, profile and store options, and the errors a caller makes."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from quiz.core.bank import Bank, printable, shipped_bank_path
+from quiz.formats.cache import load_bank_cached
+from quiz.paths import cache_dir, data_dir, default_profile
+from quiz.store.sqlite import ProgressStore
+
+T = TypeVar("T")
+
+
+class UsageError(Exception):
+    """A mistake in how quiz was called: exit status 2."""
+
+
+def bank_file(raw: str) -> Path:
+    path = Path(raw).expanduser()
+    if not path.exists():
+        raise UsageError(f"no such file: {raw}")
+    if path.is_dir():
+        raise UsageError(f"{raw} is a folder; give the path of a bank file (.yaml)")
+    return path
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default=None, help="whose progress (default: login name)")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        metavar="DIR",
+        help="where progress is kept (default: $QUIZ_DATA_DIR, else the user data folder)",
+    )
+
+
+def profile_name(args: argparse.Namespace) -> str:
+    """Whose progress: --profile, else the login name; never a terminal control code."""
+    name = printable(args.profile or default_profile()).strip()
+    # Bytes that are not UTF-8 (a lone surrogate from the shell) cannot be stored: shown as ?.
+    return name.encode("utf-8", "replace").decode("utf-8") or "default"
+
+
+def open_store(args: argparse.Namespace) -> ProgressStore:
+    store = ProgressStore.open(data_dir(args.data_dir))
+    if store.backup:
+        print(
+            f"quiz: {store.path} was damaged; it was moved to {store.backup} and a fresh "
+            "one started",
+            file=sys.stderr,
+        )
+    return store
+
+
+def bank_or_shipped(raw: str | None) -> Bank:
+    return load_bank_cached(bank_file(raw) if raw else shipped_bank_path(), cache_dir())
+
+
+def confirm(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes")
+    except (EOFError, RuntimeError, OSError):  # no input, or standard input is closed
+        print("\nNo answer (standard input is closed or empty); use --yes to confirm.")
+        return False
+
+
+def option_type(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse type from a parser of quiz.core.options; its message is the usage error."""
+
+    def convert(raw: str) -> T:
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = parse.__name__
+    return convert
+
+
+def error(message: str) -> None:
+    """One line on standard error; names in it (files, profiles) cannot carry control codes."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError):
+            print(f"quiz: {printable(message)}", file=sys.stderr)

@@ -1,0 +1,154 @@
+"""`quiz [BANK]`: open the app on a bank, or start a session of one mode at once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from quiz import __version__
+from quiz.cli.common import (
+    UsageError,
+    add_store_options,
+    bank_or_shipped,
+    option_type,
+    profile_name,
+)
+from quiz.core.modes import MODES
+from quiz.core.options import parse_count, parse_duration, parse_seed
+from quiz.core.scheduling import DEFAULT_RETENTION
+from quiz.paths import data_dir
+from quiz.store.sqlite import ProgressStore, StoreError
+
+APP_BUSY_TIMEOUT_S = 2.0
+
+
+def _retention(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.7 <= value <= 0.99:
+        raise argparse.ArgumentTypeError(f"expected a number from 0.7 to 0.99, not {raw!r}")
+    return value
+
+
+MODE_HELP = """\
+modes (--mode, or a key on the home screen):
+  practice   shuffled questions from the chosen topics, feedback after each (Enter)
+  review     spaced repetition (FSRS): only the cards that are due (r)
+  drill      mostly your weakest topics and most-missed questions (d)
+  exam       N questions (default 20) in an order fixed by --seed; optional --time;
+             verdicts and a full report at the end; schedules are left alone (e)
+  mistakes   the questions you last got wrong, most recent first (m)
+"""
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quiz",
+        description="Study a YAML question bank in the terminal; progress per topic is saved "
+        "as you answer.",
+        epilog=MODE_HELP + "\n"
+        "other commands:\n"
+        "  quiz validate PATH...   check bank files and summarise them\n"
+        "  quiz lint BANK...       find item-writing flaws (quiz lint --rules lists them)\n"
+        "  quiz stats              progress per topic (--json, --csv for scripts)\n"
+        "  quiz reset              remove recorded answers (asks first)\n"
+        "run 'quiz COMMAND --help' for their options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "bank",
+        nargs="?",
+        metavar="BANK",
+        help="a bank file (default: the bank that ships with quiz)",
+    )
+    add_store_options(parser)
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default=None,
+        help="start a session of this mode at once (default: the home screen)",
+    )
+    parser.add_argument(
+        "--topics", metavar="A,B", default="", help="only these topic ids (default: all)"
+    )
+    parser.add_argument(
+        "--count",
+        type=option_type(parse_count),
+        default=None,
+        metavar="N",
+        help="questions per session (default: 20 for exam and review, else 10)",
+    )
+    parser.add_argument(
+        "--time",
+        type=option_type(parse_duration),
+        default=None,
+        metavar="LIMIT",
+        help="an exam's time limit, e.g. 10m, 90s, 1h30m",
+    )
+    parser.add_argument(
+        "--seed",
+        type=option_type(parse_seed),
+        default=None,
+        metavar="N",
+        help="fix the questions and their order: the same seed, the same exam",
+    )
+    parser.add_argument(
+        "--retention",
+        type=_retention,
+        default=DEFAULT_RETENTION,
+        metavar="R",
+        help="review: the recall to aim for, 0.7 to 0.99 (default: 0.9)",
+    )
+    parser.add_argument("--version", action="version", version=f"quiz {__version__}")
+    return parser
+
+
+def run_app(argv: Sequence[str]) -> int:
+    args = _app_parser().parse_args(argv)
+    bank = bank_or_shipped(args.bank)  # a bank with errors stops here, before any screen is drawn
+    topics = tuple(t.strip() for t in args.topics.split(",") if t.strip())
+    unknown = [t for t in topics if t not in bank.topics]
+    if unknown:
+        raise UsageError(
+            f"no topic {', '.join(map(repr, unknown))} in {bank.title}; "
+            f"topics: {', '.join(bank.topics)}"
+        )
+    if not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout)):
+        raise UsageError(
+            "the app needs a terminal (standard input and output are not one); "
+            "for scripts, use 'quiz validate' and 'quiz stats'"
+        )
+    warning = None
+    try:
+        # A write waits at most this long for another writer, so the app never freezes long.
+        store = ProgressStore.open(data_dir(args.data_dir), busy_timeout=APP_BUSY_TIMEOUT_S)
+        if store.backup:
+            warning = (
+                f"Your progress file was damaged. It was moved to {store.backup}; "
+                "a fresh one was started."
+            )
+    except StoreError as exc:
+        store = ProgressStore.in_memory()
+        warning = f"Progress will not be saved: {exc}"
+    from quiz.tui.app import QuizApp  # Textual is imported only when the app runs
+
+    app = QuizApp(
+        bank,
+        store,
+        profile_name(args),
+        mode=args.mode,
+        topics=topics,
+        count=args.count,
+        seed=args.seed,
+        time_limit=args.time,
+        retention=args.retention,
+        warning=warning,
+    )
+    try:
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
