@@ -15,7 +15,7 @@ from textual.widgets import OptionList
 from quiz.core.bank import Question
 from quiz.core.session import StudySession
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.sqlite import ProgressStore
+from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.home import HomeScreen
@@ -34,7 +34,7 @@ MakeApp = Callable[..., QuizApp]
 @pytest.fixture
 def make_app(small_bank_path: Path, tmp_path: Path) -> MakeApp:
     def make(bank_path: Path = small_bank_path, **options: object) -> QuizApp:
-        store = ProgressStore.open(tmp_path / "data", clock=Clock())
+        store = SQLiteStore.open(tmp_path / "data", clock=Clock())
         options.setdefault("seed", 7)
         options.setdefault("answer_delay", 0)  # the key guard has tests of its own
         return QuizApp(load_bank(bank_path), store, "ana", **options)  # type: ignore[arg-type]
@@ -318,7 +318,7 @@ async def test_bank_text_is_never_markup(write_bank, tmp_path: Path) -> None:  #
             answer: "[/]"
             explanation: "[i]why[/i]"
     """)
-    store = ProgressStore.open(tmp_path / "d", clock=Clock())
+    store = SQLiteStore.open(tmp_path / "d", clock=Clock())
     app = QuizApp(load_bank(path), store, "[u]ana[/u]", seed=1, answer_delay=0)
     async with app.run_test(size=(80, 24)) as pilot:
         home = app.screen
@@ -343,7 +343,7 @@ async def test_bank_text_is_never_markup(write_bank, tmp_path: Path) -> None:  #
 
 
 async def test_an_unsaved_session_says_so(small_bank_path: Path) -> None:
-    store = ProgressStore.in_memory(clock=Clock())
+    store = SQLiteStore.in_memory(clock=Clock())
     app = QuizApp(
         load_bank(small_bank_path),
         store,

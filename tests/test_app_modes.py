@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.sqlite import ProgressStore
+from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionScreen
@@ -20,7 +20,7 @@ from .test_modes import ManualClock
 
 
 def make(bank_path: Path, data: Path, clock=None, **options) -> QuizApp:  # type: ignore[no-untyped-def]
-    store = ProgressStore.open(data, clock=clock or Clock())
+    store = SQLiteStore.open(data, clock=clock or Clock())
     options.setdefault("seed", 5)
     options.setdefault("answer_delay", 0)  # the key guard has tests of its own
     return QuizApp(load_bank(bank_path), store, "ana", **options)

@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 from quiz.core.bank import shipped_bank_path
+from quiz.core.session import answer_for
 from quiz.formats.yaml_bank import load_bank
 from quiz.reports.stats import FIELDS
-from quiz.store.sqlite import DB_NAME, ProgressStore
+from quiz.store.sqlite import DB_NAME, SQLiteStore
 
 
 def run(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -32,10 +33,10 @@ def run(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[
 
 def seed_answers(data: Path, profile: str = "ana") -> None:
     bank = load_bank(shipped_bank_path())
-    store = ProgressStore.open(data)
+    store = SQLiteStore.open(data)
     session = store.start_session(profile, bank.title, "practice", 1)
     for q in bank.questions[:15]:  # definitions (12) and purpose (3)
-        store.record(session, q, "x", q.topic == "definitions", 2.0)
+        store.record(session, answer_for(q, "x", q.topic == "definitions", 2.0))
     store.close()
 
 

@@ -68,13 +68,14 @@ def test_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
 def test_reset_with_standard_input_closed_does_nothing_and_says_so(tmp_path: Path) -> None:
     run(["validate", str(SHIPPED_BANK)], tmp_path)
     from quiz.core.bank import shipped_bank_path
+    from quiz.core.session import answer_for
     from quiz.formats.yaml_bank import load_bank
-    from quiz.store.sqlite import ProgressStore
+    from quiz.store.sqlite import SQLiteStore
 
-    store = ProgressStore.open(tmp_path / "data")
+    store = SQLiteStore.open(tmp_path / "data")
     bank = load_bank(shipped_bank_path())
     session = store.start_session("ana", bank.title, "practice", None)
-    store.record(session, bank.questions[0], "x", False, 1.0)
+    store.record(session, answer_for(bank.questions[0], "x", False, 1.0))
     store.close()
     result = run(["reset", "--profile", "ana"], tmp_path, stdin=subprocess.DEVNULL)
     assert result.returncode == 1

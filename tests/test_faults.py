@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.sqlite import DB_NAME, MIGRATIONS, ProgressStore, StoreError
+from quiz.store.api import StoreError
+from quiz.store.sqlite import DB_NAME, MIGRATIONS, SQLiteStore
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionScreen
@@ -38,7 +39,7 @@ class FaultyConnection:
 
 
 def open_app(tmp_path: Path, small_bank_path: Path, **store_options: Any) -> QuizApp:
-    store = ProgressStore.open(tmp_path / "data", clock=Clock(), **store_options)
+    store = SQLiteStore.open(tmp_path / "data", clock=Clock(), **store_options)
     return QuizApp(load_bank(small_bank_path), store, "ana", seed=3, answer_delay=0)
 
 
@@ -50,9 +51,9 @@ def faulty_app(tmp_path: Path, small_bank_path: Path) -> tuple[QuizApp, FaultyCo
     return app, faulty
 
 
-def saved_ids(app: QuizApp) -> set[int]:
+def saved_ids(app: QuizApp) -> set[str]:
     with sqlite3.connect(app.store.path) as db:  # type: ignore[arg-type]
-        return {row[0] for row in db.execute("SELECT id FROM answers")}
+        return {row[0] for row in db.execute("SELECT uuid FROM answers")}
 
 
 async def answer(app: QuizApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -66,7 +67,7 @@ def not_saved_said(app: QuizApp) -> bool:
     return any(n.title == "Not saved" for n in app._notifications)
 
 
-def shown_as_saved(app: QuizApp) -> set[int]:
+def shown_as_saved(app: QuizApp) -> set[str]:
     session = app.active
     assert session is not None
     return {r.answer_id for r in session.results if r.answer_id is not None}
@@ -186,7 +187,7 @@ def test_a_schema_that_lacks_a_column_is_moved_aside(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     db.executescript(";".join(MIGRATIONS[:4]) + f"; PRAGMA user_version = {len(MIGRATIONS)};")
     db.close()  # claims the current version, but answers has no score column
-    store = ProgressStore.open(tmp_path, clock=Clock())
+    store = SQLiteStore.open(tmp_path, clock=Clock())
     assert store.backup is not None and store.backup.exists()
     session = store.start_session("ana", "Bank", "practice", None)
     store.end_session(session)
@@ -194,7 +195,7 @@ def test_a_schema_that_lacks_a_column_is_moved_aside(tmp_path: Path) -> None:
 
 
 def test_every_store_fault_is_a_store_error(tmp_path: Path) -> None:
-    store = ProgressStore.open(tmp_path, clock=Clock())
+    store = SQLiteStore.open(tmp_path, clock=Clock())
     faulty = FaultyConnection(store.db)
     store.db = faulty  # type: ignore[assignment]
     faulty.failure, faulty.reads_fail = "disk I/O error", True
@@ -209,14 +210,14 @@ def test_a_database_that_cannot_be_written_is_opened_for_nothing_and_says_why(
 ) -> None:
     """Someone else's read-only progress.db in a shared folder (root would ignore the file's
     permissions, so the driver's answer is injected): a clear reason, and the file kept."""
-    ProgressStore.open(tmp_path).close()
+    SQLiteStore.open(tmp_path).close()
 
     def read_only(path: Path, busy_timeout: float = 0) -> sqlite3.Connection:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     monkeypatch.setattr("quiz.store.sqlite._connect", read_only)
     with pytest.raises(StoreError, match="read-only"):
-        ProgressStore.open(tmp_path)
+        SQLiteStore.open(tmp_path)
     assert (tmp_path / DB_NAME).exists() and not list(tmp_path.glob("*.damaged-*"))
 
 

@@ -14,7 +14,7 @@ from textual.widgets import ProgressBar
 
 from quiz.core.session import StudySession
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.sqlite import ProgressStore
+from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.widgets.feedback import Feedback
@@ -38,7 +38,7 @@ questions:
 
 
 def app_on(path: Path, data: Path) -> QuizApp:
-    store = ProgressStore.open(data, clock=Clock())
+    store = SQLiteStore.open(data, clock=Clock())
     return QuizApp(load_bank(path), store, "ana", seed=1, answer_delay=0)
 
 

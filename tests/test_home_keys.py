@@ -21,7 +21,8 @@ from quiz import paths
 from quiz.core.bank import shipped_bank_path
 from quiz.core.scheduling import Cards, make_scheduler
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.sqlite import ProgressStore, QuestionStats
+from quiz.store.api import QuestionStats
+from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.home import HomeScreen
@@ -71,7 +72,7 @@ def make_app(write_bank: Callable[[str], Path]) -> MakeApp:
         bank = load_bank(write_bank(text) if text else shipped_bank_path())
         options.setdefault("seed", 7)
         options.setdefault("answer_delay", 0)  # keys answer at once, however fast they come
-        store = ProgressStore.in_memory(clock=Clock())
+        store = SQLiteStore.in_memory(clock=Clock())
         return QuizApp(bank, store, "ana", **options)  # type: ignore[arg-type]
 
     return make

@@ -13,9 +13,9 @@ from fsrs import Card, Rating
 from quiz.core import modes
 from quiz.core.bank import Bank, Question, shipped_bank_path
 from quiz.core.scheduling import Cards, expected_seconds, make_scheduler, personal_pace, rating
-from quiz.core.session import StudySession
+from quiz.core.session import StudySession, answer_for
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.sqlite import ProgressStore
+from quiz.store.sqlite import SQLiteStore
 
 DAY = 86_400.0
 
@@ -44,8 +44,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: ManualClock) -> ProgressStore:
-    opened = ProgressStore.open(tmp_path, clock=clock)
+def store(tmp_path: Path, clock: ManualClock) -> SQLiteStore:
+    opened = SQLiteStore.open(tmp_path, clock=clock)
     yield opened
     opened.close()
 
@@ -65,7 +65,7 @@ def answer(session: StudySession, clock: ManualClock, response: object, seconds:
 
 
 def review_session(
-    bank: Bank, store: ProgressStore, clock: ManualClock, questions: list[Question]
+    bank: Bank, store: SQLiteStore, clock: ManualClock, questions: list[Question]
 ) -> StudySession:
     scheduler = make_scheduler(fuzz=False)
     cards = Cards(store.cards("ana", bank.title), scheduler)
@@ -78,7 +78,7 @@ def review_session(
 
 
 def test_fsrs_state_matches_the_fsrs_package_across_reviews(
-    bank: Bank, store: ProgressStore, clock: ManualClock
+    bank: Bank, store: SQLiteStore, clock: ManualClock
 ) -> None:
     card_q = next(q for q in bank.questions if q.type == "card")
     tf_q = next(q for q in bank.questions if q.type == "truefalse")
@@ -125,7 +125,7 @@ def test_fsrs_state_matches_the_fsrs_package_across_reviews(
 
 
 def test_only_due_cards_are_asked_and_a_day_later_they_are_due_again(
-    bank: Bank, store: ProgressStore, clock: ManualClock
+    bank: Bank, store: SQLiteStore, clock: ManualClock
 ) -> None:
     first, second, *rest = [q for q in bank.questions if q.topic == "purpose"]
     session = review_session(bank, store, clock, [first, second])
@@ -182,12 +182,12 @@ def test_personal_pace_is_the_median_of_recent_answers(bank: Bank) -> None:
 
 
 def test_drill_picks_weak_topics_more_often_and_missed_questions_first(
-    bank: Bank, store: ProgressStore, clock: ManualClock
+    bank: Bank, store: SQLiteStore, clock: ManualClock
 ) -> None:
     session = StudySession(bank, store, "ana", [], clock=clock)
     weak_missed = next(q for q in bank.questions if q.topic == "operation")
     for _ in range(3):
-        store.record(session.record, weak_missed, "x", False, 5.0)
+        store.record(session.record, answer_for(weak_missed, "x", False, 5.0))
         clock.advance(1)
     stats = store.question_stats("ana", bank.title)
     mastery = {
@@ -208,11 +208,11 @@ def test_drill_picks_weak_topics_more_often_and_missed_questions_first(
     assert len({q.id for q in drawn}) == 5
 
 
-def test_mastery_and_weakest_topics(bank: Bank, store: ProgressStore, clock: ManualClock) -> None:
+def test_mastery_and_weakest_topics(bank: Bank, store: SQLiteStore, clock: ManualClock) -> None:
     session = StudySession(bank, store, "ana", [], clock=clock)
     for q in bank.questions:
         if q.topic in ("purpose", "data"):
-            store.record(session.record, q, "x", q.topic == "data", 3.0)
+            store.record(session.record, answer_for(q, "x", q.topic == "data", 3.0))
     store.end_session(session.record)
     summary = store.topic_summary("ana", bank.title, bank.topics)
     mastery = modes.mastery(summary, {})
@@ -235,7 +235,7 @@ def test_exam_sets_are_identical_for_equal_seeds_and_differ_otherwise(bank: Bank
 
 
 def test_the_same_seed_shows_the_same_choices_in_the_same_order(
-    bank: Bank, store: ProgressStore
+    bank: Bank, store: SQLiteStore
 ) -> None:
     questions = modes.exam(bank, (), 7, 20)
     orders = [
@@ -248,7 +248,7 @@ def test_the_same_seed_shows_the_same_choices_in_the_same_order(
 
 
 def test_an_exam_leaves_review_schedules_untouched(
-    bank: Bank, store: ProgressStore, clock: ManualClock
+    bank: Bank, store: SQLiteStore, clock: ManualClock
 ) -> None:
     reviewed = [q for q in bank.questions if q.type == "truefalse"][:3]
     session = review_session(bank, store, clock, reviewed)
@@ -267,21 +267,21 @@ def test_an_exam_leaves_review_schedules_untouched(
 
 
 def test_mistakes_empty_as_questions_are_corrected(
-    bank: Bank, store: ProgressStore, clock: ManualClock
+    bank: Bank, store: SQLiteStore, clock: ManualClock
 ) -> None:
     q1, q2, q3 = [q for q in bank.questions if q.type == "truefalse"][:3]
     session = StudySession(bank, store, "ana", [], clock=clock)
     for q, right in ((q1, False), (q2, False), (q3, True)):
         clock.advance(10)
-        store.record(session.record, q, "x", right, 2.0)
+        store.record(session.record, answer_for(q, "x", right, 2.0))
 
     def mistakes() -> list[str]:
         return [q.id for q in modes.mistakes(bank, (), store.question_stats("ana", bank.title), 20)]
 
     assert mistakes() == [q2.id, q1.id]  # most recent first
     clock.advance(10)
-    store.record(session.record, q2, "x", True, 2.0)
+    store.record(session.record, answer_for(q2, "x", True, 2.0))
     assert mistakes() == [q1.id]
     clock.advance(10)
-    store.record(session.record, q1, "x", True, 2.0)
+    store.record(session.record, answer_for(q1, "x", True, 2.0))
     assert mistakes() == []

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from quiz.core.session import answer_for
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.sqlite import ProgressStore
+from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
 
 from .conftest import Clock
@@ -22,12 +23,12 @@ SIZE = (80, 24)
 def app(small_bank_path: Path, tmp_path: Path) -> QuizApp:
     """The small bank, two earlier sessions of history, seed 7, no animations."""
     bank = load_bank(small_bank_path)
-    store = ProgressStore.open(tmp_path / "data", clock=Clock())
+    store = SQLiteStore.open(tmp_path / "data", clock=Clock())
     questions = bank.by_id()
     for rights in ([True, False, True, False], [True, True, True, False]):
         session = store.start_session("ana", bank.title, "practice", 3)
         for qid, right in zip(["a-choice", "a-multi", "b-short", "b-card"], rights, strict=True):
-            store.record(session, questions[qid], "x", right, 4.0)
+            store.record(session, answer_for(questions[qid], "x", right, 4.0))
         store.end_session(session)
     quiz = QuizApp(bank, store, "ana", seed=7, count=None, answer_delay=0)
     quiz.animation_level = "none"

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from quiz.core.bank import Question
-from quiz.store.sqlite import DB_NAME, MIGRATIONS, ProgressStore, StoreError
+from quiz.core.session import answer_for
+from quiz.store.api import StoreError
+from quiz.store.sqlite import DB_NAME, MIGRATIONS, SQLiteStore
 
 from .conftest import Clock
 
@@ -24,22 +26,22 @@ def question(qid: str = "q1", topic: str = "alpha", prompt: str = "Pick B") -> Q
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ProgressStore:
-    opened = ProgressStore.open(tmp_path / "data", clock=Clock())
+def store(tmp_path: Path) -> SQLiteStore:
+    opened = SQLiteStore.open(tmp_path / "data", clock=Clock())
     yield opened
     opened.close()
 
 
-def answer_all(
-    store: ProgressStore, results: list[tuple[str, bool]], mode: str = "practice"
-) -> None:
+def answer_all(store: SQLiteStore, results: list[tuple[str, bool]], mode: str = "practice") -> None:
     session = store.start_session("ana", "Bank", mode, 7)
     for topic, right in results:
-        store.record(session, question(f"{topic}-q", topic), "B" if right else "A", right, 2.5)
+        store.record(
+            session, answer_for(question(f"{topic}-q", topic), "B" if right else "A", right, 2.5)
+        )
     store.end_session(session)
 
 
-def test_summary_per_topic_across_sessions(store: ProgressStore) -> None:
+def test_summary_per_topic_across_sessions(store: SQLiteStore) -> None:
     answer_all(store, [("alpha", True), ("alpha", False), ("beta", True)])
     answer_all(store, [("alpha", True), ("alpha", True), ("alpha", True)])
     alpha, beta, gamma = store.topic_summary("ana", "Bank", ["alpha", "beta", "gamma"])
@@ -55,7 +57,7 @@ def test_summary_per_topic_across_sessions(store: ProgressStore) -> None:
     assert (gamma.attempts, gamma.accuracy, gamma.trend, gamma.last_studied) == (0, None, (), None)
 
 
-def test_trend_covers_only_the_last_n_sessions(store: ProgressStore) -> None:
+def test_trend_covers_only_the_last_n_sessions(store: SQLiteStore) -> None:
     for i in range(8):
         answer_all(store, [("alpha", i % 2 == 0)])
     [alpha] = store.topic_summary("ana", "Bank", ["alpha"], last_sessions=3)
@@ -63,22 +65,22 @@ def test_trend_covers_only_the_last_n_sessions(store: ProgressStore) -> None:
     assert alpha.attempts == 8
 
 
-def test_profiles_and_banks_are_kept_apart(store: ProgressStore) -> None:
+def test_profiles_and_banks_are_kept_apart(store: SQLiteStore) -> None:
     answer_all(store, [("alpha", True)])
     other = store.start_session("ben", "Bank", "practice", None)
-    store.record(other, question(), "A", False, 1.0)
+    store.record(other, answer_for(question(), "A", False, 1.0))
     elsewhere = store.start_session("ana", "Other bank", "practice", None)
-    store.record(elsewhere, question(), "A", False, 1.0)
+    store.record(elsewhere, answer_for(question(), "A", False, 1.0))
     [ana] = store.topic_summary("ana", "Bank", ["alpha"])
     [ben] = store.topic_summary("ben", "Bank", ["alpha"])
     assert (ana.attempts, ana.correct, ben.attempts, ben.correct) == (1, 1, 1, 0)
 
 
-def test_history_keeps_the_hash_and_survives_an_edit(store: ProgressStore) -> None:
+def test_history_keeps_the_hash_and_survives_an_edit(store: SQLiteStore) -> None:
     session = store.start_session("ana", "Bank", "practice", None)
     before, after = question(prompt="Pick B"), question(prompt="Now pick B, please")
-    store.record(session, before, "A", False, 3.0)
-    store.record(session, after, "B", True, 1.5)
+    store.record(session, answer_for(before, "A", False, 3.0))
+    store.record(session, answer_for(after, "B", True, 1.5))
     history = store.history("ana", "Bank", "q1")
     assert [(a.given, a.correct, a.seconds) for a in history] == [
         ("A", False, 3.0),
@@ -89,7 +91,7 @@ def test_history_keeps_the_hash_and_survives_an_edit(store: ProgressStore) -> No
     assert history[0].mode == "practice"
 
 
-def test_reset_one_topic_removes_only_that_topic(store: ProgressStore) -> None:
+def test_reset_one_topic_removes_only_that_topic(store: SQLiteStore) -> None:
     answer_all(store, [("alpha", True), ("beta", False), ("beta", True)])
     assert store.reset("ana", "Bank", "beta") == 2
     alpha, beta = store.topic_summary("ana", "Bank", ["alpha", "beta"])
@@ -99,7 +101,7 @@ def test_reset_one_topic_removes_only_that_topic(store: ProgressStore) -> None:
     assert store.count_answers("ana", "Bank") == 0
 
 
-def test_settings_wal_busy_timeout_and_version(store: ProgressStore) -> None:
+def test_settings_wal_busy_timeout_and_version(store: SQLiteStore) -> None:
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -123,7 +125,7 @@ def old_database(folder: Path, version: int, rights: list[int]) -> None:
 
 def test_a_database_from_schema_version_1_is_migrated(tmp_path: Path) -> None:
     old_database(tmp_path, 1, [1, 1, 0, 1])
-    store = ProgressStore.open(tmp_path, clock=Clock())
+    store = SQLiteStore.open(tmp_path, clock=Clock())
     [alpha] = store.topic_summary("ana", "Bank", ["alpha"])
     assert (alpha.attempts, alpha.correct, alpha.best_streak, alpha.trend) == (4, 3, 2, (0.75,))
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -138,7 +140,7 @@ def test_a_database_from_a_newer_quiz_is_refused(tmp_path: Path) -> None:
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
     db.close()
     with pytest.raises(StoreError, match="newer quiz"):
-        ProgressStore.open(tmp_path)
+        SQLiteStore.open(tmp_path)
 
 
 @pytest.mark.parametrize("damage", ["not a database", "damaged pages"])
@@ -147,7 +149,7 @@ def test_a_damaged_database_is_moved_aside_never_deleted(tmp_path: Path, damage:
     if damage == "not a database":
         path.write_bytes(b"this is a text file, not SQLite\n" * 200)
     else:
-        store = ProgressStore.open(tmp_path, clock=Clock())
+        store = SQLiteStore.open(tmp_path, clock=Clock())
         answer_all(store, [("alpha", True)] * 300)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
@@ -155,7 +157,7 @@ def test_a_damaged_database_is_moved_aside_never_deleted(tmp_path: Path, damage:
         raw[4096 + 100 : 4096 * 3] = b"\xff" * (4096 * 2 - 100)  # garble b-tree pages
         path.write_bytes(bytes(raw))
     original = path.read_bytes()
-    store = ProgressStore.open(tmp_path, clock=Clock())
+    store = SQLiteStore.open(tmp_path, clock=Clock())
     assert store.backup is not None and store.backup.parent == tmp_path
     assert store.backup.read_bytes() == original
     assert store.topic_summary("ana", "Bank", ["alpha"])[0].attempts == 0
@@ -168,11 +170,11 @@ def test_a_folder_that_cannot_be_created_is_a_store_error(tmp_path: Path) -> Non
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     with pytest.raises(StoreError, match="cannot create the data folder"):
-        ProgressStore.open(blocker / "data")
+        SQLiteStore.open(blocker / "data")
 
 
 def test_in_memory_store_works_and_keeps_nothing() -> None:
-    store = ProgressStore.in_memory(clock=Clock())
+    store = SQLiteStore.in_memory(clock=Clock())
     answer_all(store, [("alpha", True)])
     assert store.topic_summary("ana", "Bank", ["alpha"])[0].attempts == 1
     assert store.path is None
@@ -182,13 +184,14 @@ WRITER = """
 import sys
 from pathlib import Path
 from quiz.core.bank import Question
-from quiz.store.sqlite import ProgressStore
-store = ProgressStore.open(Path(sys.argv[1]))
+from quiz.core.session import answer_for
+from quiz.store.sqlite import SQLiteStore
+store = SQLiteStore.open(Path(sys.argv[1]))
 profile, count = sys.argv[2], int(sys.argv[3])
 session = store.start_session(profile, "Bank", "practice", None)
 for i in range(count):
     q = Question(id=f"q{i}", topic=f"t{i % 3}", type="card", prompt="p", answers=("a",))
-    store.record(session, q, "a", i % 2 == 0, 0.1)
+    store.record(session, answer_for(q, "a", i % 2 == 0, 0.1))
     print(i + 1, flush=True)
 """
 
@@ -205,7 +208,7 @@ def test_killing_a_process_mid_session_loses_no_recorded_answer(tmp_path: Path) 
         reported = int(proc.stdout.readline())
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    store = ProgressStore.open(tmp_path)
+    store = SQLiteStore.open(tmp_path)
     rows = store.count_answers("ana", "Bank")
     summary = store.topic_summary("ana", "Bank", ["t0", "t1", "t2"])
     assert rows >= reported  # every answer reported as recorded is there
@@ -214,7 +217,7 @@ def test_killing_a_process_mid_session_loses_no_recorded_answer(tmp_path: Path) 
 
 
 def test_two_processes_recording_at_once_both_keep_every_answer(tmp_path: Path) -> None:
-    ProgressStore.open(tmp_path).close()
+    SQLiteStore.open(tmp_path).close()
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(tmp_path), name, "300"],
@@ -228,22 +231,22 @@ def test_two_processes_recording_at_once_both_keep_every_answer(tmp_path: Path) 
     for proc in procs:
         _, err = proc.communicate(timeout=max(1, deadline - time.monotonic()))
         assert proc.returncode == 0, err
-    store = ProgressStore.open(tmp_path)
+    store = SQLiteStore.open(tmp_path)
     for name in ("ana", "ben"):
         assert store.count_answers(name, "Bank") == 300
         assert sum(t.attempts for t in store.topic_summary(name, "Bank", ["t0", "t1", "t2"])) == 300
     store.close()
 
 
-def test_question_stats_follow_the_latest_answer(store: ProgressStore) -> None:
+def test_question_stats_follow_the_latest_answer(store: SQLiteStore) -> None:
     session = store.start_session("ana", "Bank", "practice", None)
-    store.record(session, question("q1"), "A", False, 1.0)
-    store.record(session, question("q2"), "B", True, 1.0)
-    store.record(session, question("q1"), "A", False, 1.0)
+    store.record(session, answer_for(question("q1"), "A", False, 1.0))
+    store.record(session, answer_for(question("q2"), "B", True, 1.0))
+    store.record(session, answer_for(question("q1"), "A", False, 1.0))
     stats = store.question_stats("ana", "Bank")
     assert (stats["q1"].attempts, stats["q1"].wrong, stats["q1"].last_correct) == (2, 2, False)
     assert [q for q, s in store.question_stats("ana", "Bank").items() if s.last_correct] == ["q2"]
-    store.record(session, question("q1"), "B", True, 1.0)
+    store.record(session, answer_for(question("q1"), "B", True, 1.0))
     assert store.question_stats("ana", "Bank")["q1"].last_correct is True
     assert all(s.last_correct for s in store.question_stats("ana", "Bank").values())
     store.end_session(session)
@@ -251,10 +254,10 @@ def test_question_stats_follow_the_latest_answer(store: ProgressStore) -> None:
     assert (record.answered, record.correct, record.mode) == (4, 2, "practice")
 
 
-def test_scores_unanswered_and_overrides_are_recorded(store: ProgressStore) -> None:
+def test_scores_unanswered_and_overrides_are_recorded(store: SQLiteStore) -> None:
     session = store.start_session("ana", "Bank", "exam", 3)
-    store.record(session, question("q1"), "A, C", False, 1.0, score=0.5)
-    store.record(session, question("q2"), "", False, 0.0, score=0.0, unanswered=True)
+    store.record(session, answer_for(question("q1"), "A, C", False, 1.0, score=0.5))
+    store.record(session, answer_for(question("q2"), "", False, 0.0, score=0.0, unanswered=True))
     [partial] = store.history("ana", "Bank", "q1")
     [left] = store.history("ana", "Bank", "q2")
     assert (partial.score, partial.unanswered, left.score, left.unanswered) == (0.5, False, 0, True)
@@ -263,11 +266,11 @@ def test_scores_unanswered_and_overrides_are_recorded(store: ProgressStore) -> N
     assert not store.override(store.db.execute("SELECT max(id) FROM answers").fetchone()[0])
 
 
-def test_an_override_corrects_every_summary(store: ProgressStore) -> None:
+def test_an_override_corrects_every_summary(store: SQLiteStore) -> None:
     session = store.start_session("ana", "Bank", "practice", None)
     for right in (True, True):
-        store.record(session, question("q1"), "B", right, 1.0)
-    wrong = store.record(session, question("q2"), "A", False, 1.0)
+        store.record(session, answer_for(question("q1"), "B", right, 1.0))
+    wrong = store.record(session, answer_for(question("q2"), "A", False, 1.0))
     [alpha] = store.topic_summary("ana", "Bank", ["alpha"])
     assert (alpha.correct, alpha.best_streak, alpha.trend) == (2, 2, (2 / 3,))
     assert store.override(wrong, ("{}", 99.0))
@@ -279,14 +282,16 @@ def test_an_override_corrects_every_summary(store: ProgressStore) -> None:
     [attempt] = store.history("ana", "Bank", "q2")
     assert (attempt.correct, attempt.score, attempt.overridden) == (True, 1.0, True)
     assert store.cards("ana", "Bank") == {"q2": "{}"}
-    store.record(session, question("q1"), "A", False, 1.0)  # the streak goes on from there
-    store.record(session, question("q1"), "B", True, 1.0)
+    store.record(
+        session, answer_for(question("q1"), "A", False, 1.0)
+    )  # the streak goes on from there
+    store.record(session, answer_for(question("q1"), "B", True, 1.0))
     assert store.topic_summary("ana", "Bank", ["alpha"])[0].best_streak == 3
 
 
 def test_answers_from_before_scores_get_their_score_from_right_or_wrong(tmp_path: Path) -> None:
     old_database(tmp_path, 4, [1, 0])
-    store = ProgressStore.open(tmp_path, clock=Clock())
+    store = SQLiteStore.open(tmp_path, clock=Clock())
     [right] = store.history("ana", "Bank", "q0")
     [wrong] = store.history("ana", "Bank", "q1")
     assert (right.score, wrong.score) == (1.0, 0.0)

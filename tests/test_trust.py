@@ -14,7 +14,7 @@ from textual.widgets import Input
 from quiz.core.bank import Question
 from quiz.core.session import SessionClosed, StudySession
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.sqlite import ProgressStore
+from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.confirm import ConfirmScreen
 from quiz.tui.screens.exam_setup import ExamSetupScreen
@@ -29,7 +29,7 @@ from .test_modes import ManualClock
 
 
 def make(bank_path: Path, data: Path, clock=None, **options) -> QuizApp:  # type: ignore[no-untyped-def]
-    store = ProgressStore.open(data, clock=clock or Clock())
+    store = SQLiteStore.open(data, clock=clock or Clock())
     options.setdefault("seed", 5)
     options.setdefault("answer_delay", 0)
     return QuizApp(load_bank(bank_path), store, "ana", **options)
@@ -274,7 +274,7 @@ async def test_time_running_out_under_help_ends_the_exam_for_real(
 def test_the_session_refuses_answers_after_its_deadline(small_bank_path: Path) -> None:
     clock = ManualClock()
     bank = load_bank(small_bank_path)
-    store = ProgressStore.in_memory(clock=clock)
+    store = SQLiteStore.in_memory(clock=clock)
     questions = [bank.by_id()["a-choice"], bank.by_id()["a-tf"]]
     session = StudySession(bank, store, "ana", questions, mode="exam", seed=1, time_limit=30)
     session.answer("B")

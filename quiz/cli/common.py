@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import quiz.store
 from quiz.core.bank import Bank, printable, shipped_bank_path
 from quiz.formats.cache import load_bank_cached
 from quiz.paths import cache_dir, data_dir, default_profile
-from quiz.store.sqlite import ProgressStore
+from quiz.store.api import ProgressStore
+
+DB_NAME = "progress.db"
+OUTBOX_NAME = "outbox.db"  # answers waiting for a database server that cannot be reached
 
 T = TypeVar("T")
 
@@ -38,6 +43,13 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where progress is kept (default: $QUIZ_DATA_DIR, else the user data folder)",
     )
+    parser.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="the progress database: sqlite:///PATH or postgresql://USER@HOST/DB "
+        "(default: $QUIZ_DB, else progress.db in the data folder)",
+    )
 
 
 def profile_name(args: argparse.Namespace) -> str:
@@ -47,11 +59,21 @@ def profile_name(args: argparse.Namespace) -> str:
     return name.encode("utf-8", "replace").decode("utf-8") or "default"
 
 
-def open_store(args: argparse.Namespace) -> ProgressStore:
-    store = ProgressStore.open(data_dir(args.data_dir))
-    if store.backup:
+def database_url(args: argparse.Namespace) -> str:
+    """Which database: --db, else $QUIZ_DB, else progress.db in the data folder."""
+    chosen = args.db or os.environ.get("QUIZ_DB")
+    return chosen or f"sqlite:///{data_dir(args.data_dir) / DB_NAME}"
+
+
+def open_store(args: argparse.Namespace, *, quiet: bool = False, **options: Any) -> ProgressStore:
+    """The store the options name; `options` go to `quiz.store.open_store`. Unless `quiet`,
+    a damaged file moved aside is said on standard error."""
+    store = quiz.store.open_store(
+        database_url(args), outbox=data_dir(args.data_dir) / OUTBOX_NAME, **options
+    )
+    if store.backup and not quiet:
         print(
-            f"quiz: {store.path} was damaged; it was moved to {store.backup} and a fresh "
+            f"quiz: {store.location} was damaged; it was moved to {store.backup} and a fresh "
             "one started",
             file=sys.stderr,
         )

@@ -14,7 +14,7 @@ from quiz.cli.stats import stats
 from quiz.cli.study import run_app
 from quiz.cli.validate import validate
 from quiz.core.bank import BankErrors
-from quiz.store.sqlite import StoreError
+from quiz.store.api import StoreError
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "validate": validate,

@@ -11,14 +11,15 @@ from quiz.cli.common import (
     UsageError,
     add_store_options,
     bank_or_shipped,
+    open_store,
     option_type,
     profile_name,
 )
 from quiz.core.modes import MODES
 from quiz.core.options import parse_count, parse_duration, parse_seed
 from quiz.core.scheduling import DEFAULT_RETENTION
-from quiz.paths import data_dir
-from quiz.store.sqlite import ProgressStore, StoreError
+from quiz.store.api import StoreError
+from quiz.store.sqlite import SQLiteStore
 
 APP_BUSY_TIMEOUT_S = 2.0
 
@@ -55,6 +56,7 @@ def _app_parser() -> argparse.ArgumentParser:
         "  quiz lint BANK...       find item-writing flaws (quiz lint --rules lists them)\n"
         "  quiz stats              progress per topic (--json, --csv for scripts)\n"
         "  quiz reset              remove recorded answers (asks first)\n"
+        "  quiz config             where the config file is and what is in force\n"
         "run 'quiz COMMAND --help' for their options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -124,14 +126,14 @@ def run_app(argv: Sequence[str]) -> int:
     warning = None
     try:
         # A write waits at most this long for another writer, so the app never freezes long.
-        store = ProgressStore.open(data_dir(args.data_dir), busy_timeout=APP_BUSY_TIMEOUT_S)
+        store = open_store(args, quiet=True, busy_timeout=APP_BUSY_TIMEOUT_S)
         if store.backup:
             warning = (
                 f"Your progress file was damaged. It was moved to {store.backup}; "
                 "a fresh one was started."
             )
     except StoreError as exc:
-        store = ProgressStore.in_memory()
+        store = SQLiteStore.in_memory()
         warning = f"Progress will not be saved: {exc}"
     from quiz.tui.app import QuizApp  # Textual is imported only when the app runs
 

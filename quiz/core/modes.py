@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from quiz.core.bank import Bank, Question
 from quiz.core.scheduling import Cards, TopicRecall
-from quiz.store.sqlite import QuestionStats, TopicStats
+from quiz.store.api import QuestionStats, TopicStats
 
 MODES = ("practice", "review", "drill", "exam", "mistakes")
 DEFAULT_COUNT = {"practice": 10, "review": 20, "drill": 10, "exam": 20, "mistakes": 20}

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from fsrs import Card, Rating, Scheduler, State
 
 from quiz.core.bank import Bank, Question
-from quiz.store.sqlite import ProgressStore, QuestionStats
+from quiz.store.api import ProgressStore, QuestionStats
 
 DEFAULT_RETENTION = 0.9
 SLOW, FAST = 1.5, 0.6  # answer time over the expected time, beyond which right is Hard / Easy

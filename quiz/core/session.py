@@ -12,7 +12,7 @@ from fsrs import Card, Rating
 from quiz.core.bank import Bank, Question
 from quiz.core.grading import Grade, Response, Vocabulary, grade
 from quiz.core.scheduling import Cards, rating
-from quiz.store.sqlite import ProgressStore, Session, StoreError
+from quiz.store.api import Answer, ProgressStore, Session, StoreError
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ class Result:
     question: Question
     grade: Grade
     seconds: float
-    answer_id: int | None = None  # the stored answer; None when it could not be saved
+    answer_id: str | None = None  # the stored answer's id; None when it could not be saved
     unanswered: bool = False  # an exam question left unanswered
     overridden: bool = False  # marked wrong, then declared right by the learner
     rating: int | None = None  # review: the FSRS rating the answer gave, 1 (Again) to 4 (Easy)
@@ -168,10 +168,10 @@ class StudySession:
         self.timed_out = True
         if pending is not None and not self.ended and not self.answered_current:
             assert self.deadline is not None
-            self._answer(pending, self.deadline)
+            self._answer(pending, self.deadline, late=True)
         self.end()
 
-    def _answer(self, response: Response, now: float) -> Result:
+    def _answer(self, response: Response, now: float, *, late: bool = False) -> Result:
         question = self.current
         verdict = grade(question, response, self.vocabulary)
         seconds = max(0.0, now - self.shown_at)
@@ -182,17 +182,19 @@ class StudySession:
             self._card_before = self.cards.cards.get(question.id)
             card = self.cards.review(question, rated, now)
         record = self.record
+        answer = answer_for(
+            question,
+            verdict.given,
+            verdict.correct,
+            seconds,
+            score=verdict.score,
+            response=structured(question, response, self.choices(question)),
+            late=late,
+            card=card,
+            answered_at=now,
+        )
         answer_id = self._save(
-            lambda: self.store.record(
-                self._saved(record),
-                question,
-                verdict.given,
-                verdict.correct,
-                seconds,
-                card,
-                score=verdict.score,
-            ),
-            "this answer could not be saved",
+            lambda: self.store.record(self._saved(record), answer), "this answer could not be saved"
         )
         result = Result(question, verdict, seconds, answer_id, **_schedule(rated, card))
         self.results.append(result)
@@ -271,10 +273,9 @@ class StudySession:
     def _record_unanswered(self, question: Question) -> None:
         verdict = Grade(False, "", question.answer_text, score=0.0)
         record = self.record
+        answer = answer_for(question, "", False, 0.0, unanswered=True)
         answer_id = self._save(
-            lambda: self.store.record(
-                self._saved(record), question, "", False, 0.0, score=0.0, unanswered=True
-            ),
+            lambda: self.store.record(self._saved(record), answer),
             "an unanswered question could not be saved",
         )
         self.results.append(Result(question, verdict, 0.0, answer_id, unanswered=True))
@@ -302,3 +303,29 @@ class StudySession:
 
     def missed(self) -> list[Result]:
         return [r for r in self.results if not r.grade.correct]
+
+
+def answer_for(
+    question: Question, given: str, correct: bool, seconds: float, **more: Any
+) -> Answer:
+    """The store's record of one answer to `question`; `more` are Answer's optional fields."""
+    return Answer(
+        question.id, question.topic, question.content_hash, given, correct, seconds, **more
+    )
+
+
+def structured(question: Question, response: Response, shown: Sequence[str]) -> dict[str, Any]:
+    """What was answered, as the store keeps it: choices by their text and their position as
+    shown (1 is the first), each blank's text, a flashcard's self-grade, the typed text."""
+    if isinstance(response, int):
+        return {"grade": response}
+    if isinstance(response, tuple):
+        return {"blanks": list(response)}
+    if isinstance(response, frozenset) or question.type == "choice":
+        picked = response if isinstance(response, frozenset) else {response}
+        return {
+            "picked": [
+                {"text": text, "position": n} for n, text in enumerate(shown, 1) if text in picked
+            ]
+        }
+    return {"text": response}

@@ -10,7 +10,7 @@ from typing import Any
 
 from quiz.core.bank import Bank
 from quiz.reports.formatting import percent
-from quiz.store.sqlite import TREND_SESSIONS, TopicStats
+from quiz.store.api import TREND_SESSIONS, TopicStats
 
 FIELDS = [
     "profile", "bank", "topic", "topic_name", "attempts", "correct", "accuracy",

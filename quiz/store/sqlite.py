@@ -1,4 +1,4 @@
-"""The progress store: every answer of every profile, per topic, across sessions, in SQLite.
+"""The SQLite engine of the progress store: one file in the user data folder, the default.
 
 Each answer is committed the moment it is recorded. The per-topic summary the home screen
 shows is kept up to date in the same transaction, so reading it costs the same whether a
@@ -14,17 +14,37 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from quiz.core.bank import Question
+from quiz.store.api import (
+    TREND_SESSIONS,
+    Answer,
+    Attempt,
+    Card,
+    Clock,
+    Profile,
+    QuestionStats,
+    Session,
+    SessionRecord,
+    StoreError,
+    TopicStats,
+    count,
+    moment,
+    new_id,
+    response,
+    share,
+)
 
-Clock = Callable[[], float]
 DB_NAME = "progress.db"
 BUSY_TIMEOUT_S = 15.0
-TREND_SESSIONS = 5
+# A version 4 UUID made by SQLite itself, for the rows of databases older than UUIDs.
+_UUID4 = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||"
+    " substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1) ||"
+    " substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
 
 # Each entry takes the schema from its index to the next version; never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -114,7 +134,35 @@ MIGRATIONS: list[str] = [
     ALTER TABLE answers ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0;
     UPDATE answers SET score = correct;
     """,
+    # 5 -> 6: profiles and banks as records; a UUID for every answer and session, so results
+    # merge across machines; the structured response; answers taken when the time ran out;
+    # an index for the latest answers (personal pace).
+    f"""
+    CREATE TABLE profiles (
+        name TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        created REAL NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO profiles SELECT profile, profile, MIN(started) FROM sessions GROUP BY profile;
+    CREATE TABLE banks (
+        key TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        created REAL NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO banks SELECT bank, bank, MIN(started) FROM sessions GROUP BY bank;
+    ALTER TABLE sessions ADD COLUMN uuid TEXT;
+    UPDATE sessions SET uuid = {_UUID4};
+    CREATE UNIQUE INDEX sessions_by_uuid ON sessions(uuid);
+    ALTER TABLE answers ADD COLUMN uuid TEXT;
+    UPDATE answers SET uuid = {_UUID4};
+    CREATE UNIQUE INDEX answers_by_uuid ON answers(uuid);
+    ALTER TABLE answers ADD COLUMN response TEXT;
+    ALTER TABLE answers ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX answers_by_time ON answers(profile, bank, answered_at);
+    """,
 ]
+# Every table that keys rows on a bank, for moving a bank's progress to its new `id:`.
+_BANK_TABLES = ("sessions", "answers", "topic_stats", "session_topics", "question_stats", "cards")
 
 _RECORD_TOPIC = """
 INSERT INTO topic_stats (profile, bank, topic, attempts, correct, last_at, streak, best_streak)
@@ -145,10 +193,6 @@ VALUES (:profile, :bank, :topic, :session, 1, :correct)
 ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
     attempts = attempts + 1, correct = correct + excluded.correct
 """
-
-
-class StoreError(Exception):
-    """The progress store cannot be used (for example, its folder is read-only)."""
 
 
 P = ParamSpec("P")
@@ -183,81 +227,8 @@ def _reason(exc: BaseException) -> str:
     return f"the progress database cannot be used: {text}"
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
-    id: int
-    profile: str
-    bank: str
-    mode: str
-    seed: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One recorded answer to one question."""
-
-    session_id: int
-    question_id: str
-    topic: str
-    given: str
-    correct: bool
-    seconds: float
-    answered_at: float
-    question_hash: str
-    mode: str
-    score: float = 0.0  # 0 to 1: partial credit of multi and cloze answers
-    unanswered: bool = False  # an exam question the time or the learner left unanswered
-    overridden: bool = False  # marked wrong, then declared right by the learner
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionStats:
-    question_id: str
-    topic: str
-    attempts: int
-    wrong: int
-    last_correct: bool
-    last_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    id: int
-    mode: str
-    seed: int | None
-    started: float
-    ended: float | None
-    answered: int
-    correct: int
-
-
-@dataclass(frozen=True, slots=True)
-class TopicStats:
-    """A profile's record in one topic of one bank, across all sessions."""
-
-    topic: str
-    attempts: int = 0
-    correct: int = 0
-    last_studied: float | None = None
-    best_streak: int = 0
-    trend: tuple[float, ...] = field(default=())  # accuracy per recent session, oldest first
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.correct / self.attempts if self.attempts else None
-
-    @property
-    def last_session_accuracy(self) -> float | None:
-        return self.trend[-1] if self.trend else None
-
-    @property
-    def recent_accuracy(self) -> float | None:
-        """Mean accuracy over the recent sessions in `trend`."""
-        return sum(self.trend) / len(self.trend) if self.trend else None
-
-
-class ProgressStore:
-    """Progress in one SQLite file. Open it with `ProgressStore.open(data_dir)`."""
+class SQLiteStore:
+    """Progress in one SQLite file. Open it with `SQLiteStore.open(data_dir)`."""
 
     def __init__(
         self,
@@ -276,15 +247,22 @@ class ProgressStore:
     @classmethod
     def open(
         cls, data_dir: Path, *, clock: Clock = time.time, busy_timeout: float = BUSY_TIMEOUT_S
-    ) -> ProgressStore:
-        """Open (creating if need be) `data_dir/progress.db`.
+    ) -> SQLiteStore:
+        """Open (creating if need be) `data_dir/progress.db`."""
+        return cls.open_file(data_dir / DB_NAME, clock=clock, busy_timeout=busy_timeout)
+
+    @classmethod
+    def open_file(
+        cls, path: Path, *, clock: Clock = time.time, busy_timeout: float = BUSY_TIMEOUT_S
+    ) -> SQLiteStore:
+        """Open (creating if need be) the database file `path`.
 
         A file that is not a healthy database (damaged, or with a schema that lacks what its
         version promises) is moved aside to a timestamped backup in the same folder and a
         fresh one is started; `backup` then says where it went. `busy_timeout` is how long a
         write waits for another writer before it gives up.
         """
-        path = data_dir / DB_NAME
+        data_dir = path.parent
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -303,7 +281,7 @@ class ProgressStore:
         return cls(connection, clock=clock, path=path, backup=backup)
 
     @classmethod
-    def in_memory(cls, *, clock: Clock = time.time) -> ProgressStore:
+    def in_memory(cls, *, clock: Clock = time.time) -> SQLiteStore:
         """A store that keeps nothing after the process ends."""
         connection = sqlite3.connect(":memory:", isolation_level=None)
         _migrate(connection)
@@ -332,15 +310,36 @@ class ProgressStore:
 
     # --- sessions and answers -------------------------------------------------------------
 
+    @property
+    def location(self) -> str:
+        return f"sqlite:///{self.path}" if self.path else "sqlite:// (in memory, not saved)"
+
+    @_guarded
+    def use_bank(self, key: str, title: str) -> None:
+        with self._write() as db:
+            known = db.execute("SELECT title FROM banks WHERE key = ?", (key,)).fetchone()
+            if known is None and key != title and _has_progress(db, title):
+                for table in _BANK_TABLES:
+                    db.execute(f"UPDATE {table} SET bank = ? WHERE bank = ?", (key, title))
+                db.execute("DELETE FROM banks WHERE key = ?", (title,))
+            if known is None:
+                db.execute("INSERT INTO banks VALUES (?, ?, ?)", (key, title, self.clock()))
+            elif known[0] != title:
+                db.execute("UPDATE banks SET title = ? WHERE key = ?", (title, key))
+
     @_guarded
     def start_session(self, profile: str, bank: str, mode: str, seed: int | None) -> Session:
+        now, session_uuid = self.clock(), new_id()
         with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO profiles VALUES (?, ?, ?)", (profile, profile, now))
+            db.execute("INSERT OR IGNORE INTO banks VALUES (?, ?, ?)", (bank, bank, now))
             cursor = db.execute(
-                "INSERT INTO sessions (profile, bank, mode, seed, started) VALUES (?, ?, ?, ?, ?)",
-                (profile, bank, mode, seed, self.clock()),
+                "INSERT INTO sessions (profile, bank, mode, seed, started, uuid)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (profile, bank, mode, seed, now, session_uuid),
             )
         assert cursor.lastrowid is not None
-        return Session(cursor.lastrowid, profile, bank, mode, seed)
+        return Session(cursor.lastrowid, profile, bank, mode, seed, session_uuid)
 
     @_guarded
     def end_session(self, session: Session) -> None:
@@ -348,76 +347,57 @@ class ProgressStore:
             db.execute("UPDATE sessions SET ended = ? WHERE id = ?", (self.clock(), session.id))
 
     @_guarded
-    def record(
-        self,
-        session: Session,
-        question: Question,
-        given: str,
-        correct: bool,
-        seconds: float,
-        card: tuple[str, float] | None = None,
-        *,
-        score: float | None = None,
-        unanswered: bool = False,
-    ) -> int:
-        """Record one answer, committed before this returns; return its id.
-
-        `card` is the question's new spaced-repetition card (its JSON and due time), saved in
-        the same transaction, so that an answer and its schedule never disagree. `score` is
-        the partial credit (default: 1 if right, else 0). An `unanswered` exam question counts
-        as an attempt that was not right.
-        """
+    def record(self, session: Session, answer: Answer) -> str:
         row = {
             "session": session.id,
             "profile": session.profile,
             "bank": session.bank,
-            "qid": question.id,
-            "topic": question.topic,
-            "given": given,
-            "correct": int(correct),
-            "score": float(correct) if score is None else score,
-            "unanswered": int(unanswered),
-            "seconds": seconds,
-            "at": self.clock(),
-            "hash": question.content_hash,
+            "qid": answer.question_id,
+            "topic": answer.topic,
+            "given": answer.given,
+            "correct": int(answer.correct),
+            "score": answer.points,
+            "unanswered": int(answer.unanswered),
+            "late": int(answer.late),
+            "seconds": answer.seconds,
+            "at": self.clock() if answer.answered_at is None else answer.answered_at,
+            "hash": answer.question_hash,
+            "uuid": answer.id,
+            "response": answer.response_json(),
         }
         with self._write() as db:
-            cursor = db.execute(
+            if db.execute("SELECT 1 FROM answers WHERE uuid = ?", (answer.id,)).fetchone():
+                return answer.id
+            db.execute(
                 "INSERT INTO answers (session_id, profile, bank, question_id, topic, given,"
-                " correct, seconds, answered_at, question_hash, score, unanswered) VALUES"
-                " (:session, :profile, :bank, :qid, :topic, :given, :correct, :seconds, :at,"
-                " :hash, :score, :unanswered)",
+                " correct, seconds, answered_at, question_hash, score, unanswered, late, uuid,"
+                " response) VALUES (:session, :profile, :bank, :qid, :topic, :given, :correct,"
+                " :seconds, :at, :hash, :score, :unanswered, :late, :uuid, :response)",
                 row,
             )
             db.execute(_RECORD_TOPIC, row)
             db.execute(_RECORD_SESSION_TOPIC, row)
             db.execute(_RECORD_QUESTION, row)
-            if card is not None:
+            if answer.card is not None:
                 db.execute(
-                    _SAVE_CARD, (session.profile, session.bank, question.id, question.topic, *card)
+                    _SAVE_CARD,
+                    (session.profile, session.bank, answer.question_id, answer.topic, *answer.card),
                 )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return answer.id
 
     @_guarded
-    def override(self, answer_id: int, card: tuple[str, float] | None = None) -> bool:
-        """The learner says a wrong answer was right: count it as right, marked overridden.
-
-        Every summary is corrected in the same transaction, and `card` (the question's card
-        rescheduled as right) replaces the one the wrong verdict produced. Returns False when
-        there is no such wrong answer.
-        """
+    def override(self, answer_id: str, card: Card | None = None) -> bool:
         with self._write() as db:
             found = db.execute(
                 "SELECT session_id, profile, bank, question_id, topic, answered_at FROM answers"
-                " WHERE id = ? AND correct = 0 AND unanswered = 0",
+                " WHERE uuid = ? AND correct = 0 AND unanswered = 0",
                 (answer_id,),
             ).fetchone()
             if found is None:
                 return False
             session, profile, bank, qid, topic, at = found
             db.execute(
-                "UPDATE answers SET correct = 1, score = 1, overridden = 1 WHERE id = ?",
+                "UPDATE answers SET correct = 1, score = 1, overridden = 1 WHERE uuid = ?",
                 (answer_id,),
             )
             streak = 0  # the topic's run of right answers, counted back from the latest
@@ -450,6 +430,17 @@ class ProgressStore:
                 db.execute(_SAVE_CARD, (profile, bank, qid, topic, *card))
         return True
 
+    @_guarded
+    def profiles(self) -> list[Profile]:
+        return [
+            Profile(name, display, moment(created), count(answers))
+            for name, display, created, answers in self.db.execute(
+                "SELECT p.name, p.display_name, p.created,"
+                " (SELECT COALESCE(SUM(attempts), 0) FROM topic_stats t WHERE t.profile = p.name)"
+                " FROM profiles p ORDER BY p.name"
+            )
+        ]
+
     # --- what it answers ------------------------------------------------------------------
 
     @_guarded
@@ -477,10 +468,10 @@ class ProgressStore:
                 " ORDER BY session_id DESC LIMIT ?",
                 (profile, bank, topic, last_sessions),
             ).fetchall()
-            trend = tuple(_share(c, a) for a, c in reversed(recent))
+            trend = tuple(share(c, a) for a, c in reversed(recent))
             result.append(
                 TopicStats(
-                    topic, _count(attempts), _count(correct), _moment(last_at), _count(best), trend
+                    topic, count(attempts), count(correct), moment(last_at), count(best), trend
                 )
             )
         return result
@@ -490,8 +481,8 @@ class ProgressStore:
         """Every answer this profile gave to one question, oldest first."""
         rows = self.db.execute(
             "SELECT a.session_id, a.question_id, a.topic, a.given, a.correct, a.seconds,"
-            " a.answered_at, a.question_hash, s.mode, a.score, a.unanswered, a.overridden"
-            " FROM answers a JOIN sessions s ON s.id = a.session_id"
+            " a.answered_at, a.question_hash, s.mode, a.score, a.unanswered, a.overridden,"
+            " a.late, a.uuid, a.response FROM answers a JOIN sessions s ON s.id = a.session_id"
             " WHERE a.profile = ? AND a.bank = ? AND a.question_id = ?"
             " ORDER BY a.answered_at, a.id",
             (profile, bank, question_id),
@@ -510,6 +501,9 @@ class ProgressStore:
                 score=row[9],
                 unanswered=bool(row[10]),
                 overridden=bool(row[11]),
+                late=bool(row[12]),
+                id=row[13],
+                response=response(row[14]),
             )
             for row in rows
         ]
@@ -526,14 +520,14 @@ class ProgressStore:
             " WHERE st.profile = ? AND st.bank = ? ORDER BY st.session_id",
             (profile, bank),
         ):
-            history.setdefault(topic, []).append((_moment(started), _share(correct, attempts)))
+            history.setdefault(topic, []).append((moment(started), share(correct, attempts)))
         return history
 
     @_guarded
     def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
         """Per question answered at least once: attempts, misses and the latest result."""
         return {
-            qid: QuestionStats(qid, topic, _count(attempts), _count(wrong), bool(last), _moment(at))
+            qid: QuestionStats(qid, topic, count(attempts), count(wrong), bool(last), moment(at))
             for qid, topic, attempts, wrong, last, at in self.db.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
                 " FROM question_stats WHERE profile = ? AND bank = ?",
@@ -549,10 +543,10 @@ class ProgressStore:
                 sid,
                 mode,
                 seed,
-                _moment(started),
-                None if ended is None else _moment(ended),
-                _count(answered),
-                _count(right),
+                moment(started),
+                None if ended is None else moment(ended),
+                count(answered),
+                count(right),
             )
             for sid, mode, seed, started, ended, answered, right in self.db.execute(
                 "SELECT s.id, s.mode, s.seed, s.started, s.ended, SUM(st.attempts),"
@@ -606,28 +600,10 @@ class ProgressStore:
         return int(removed)
 
 
-# A row edited by hand, or damaged, must not reach the screen as a crash: each value read back
-# is checked, and a wrong one is a ValueError, which the methods report as a StoreError.
-
-
-def _count(value: object) -> int:
-    if type(value) is not int or value < 0:
-        raise ValueError(f"a damaged row: {value!r} is not a count")
-    return value
-
-
-def _moment(value: object) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value < 1e11:
-        raise ValueError(f"a damaged row: {value!r} is not a time")  # past the year 5138
-    return float(value)
-
-
-def _share(right: object, out_of: object) -> float:
-    """right / out_of for a row of counts: 0 to 1, else the row is damaged."""
-    numerator, denominator = _count(right), _count(out_of)
-    if denominator == 0 or numerator > denominator:
-        raise ValueError(f"a damaged row: {right!r} right of {out_of!r}")
-    return numerator / denominator
+def _has_progress(db: sqlite3.Connection, bank: str) -> bool:
+    return (
+        db.execute("SELECT 1 FROM sessions WHERE bank = ? LIMIT 1", (bank,)).fetchone() is not None
+    )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

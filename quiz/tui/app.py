@@ -20,7 +20,7 @@ from quiz.core.bank import Bank, Question
 from quiz.core.grading import Vocabulary
 from quiz.core.scheduling import DEFAULT_RETENTION, Cards, make_scheduler, personal_pace
 from quiz.core.session import StudySession
-from quiz.store.sqlite import ProgressStore, StoreError
+from quiz.store.api import ProgressStore, StoreError
 from quiz.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from quiz.core import modes
 from quiz.core.bank import Bank
 from quiz.core.scheduling import Cards, TopicRecall
 from quiz.reports.formatting import ago, bar, percent, sparkline
-from quiz.store.sqlite import ProgressStore, StoreError, TopicStats
+from quiz.store.api import ProgressStore, StoreError, TopicStats
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.topic_table import Column, Row, TopicTable, layout
 

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Label, Static
 
 from quiz.core.bank import Bank
 from quiz.reports.formatting import ago, percent, sparkline
-from quiz.store.sqlite import ProgressStore, SessionRecord, StoreError, TopicStats
+from quiz.store.api import ProgressStore, SessionRecord, StoreError, TopicStats
 from quiz.tui.widgets.keybar import KeyBar
 
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
