@@ -41,7 +41,7 @@ def seed_answers(data: Path, profile: str = "ana") -> None:
 
 
 def test_stats_on_an_empty_folder_shows_every_topic_at_zero(tmp_path: Path) -> None:
-    result = run(tmp_path / "fresh", "stats", "--profile", "ana")
+    result = run(tmp_path / "fresh", "stats")  # the login name's own, not studied yet
     assert result.returncode == 0, result.stderr
     for name in load_bank(shipped_bank_path()).topics.values():
         assert name[:30] in result.stdout
@@ -67,7 +67,7 @@ def test_stats_json_and_csv(tmp_path: Path) -> None:
 
 def test_stats_on_a_damaged_database_backs_it_up_and_says_where(tmp_path: Path) -> None:
     tmp_path.joinpath(DB_NAME).write_bytes(b"garbage " * 1000)
-    result = run(tmp_path, "stats", "--profile", "ana")
+    result = run(tmp_path, "stats")
     assert result.returncode == 0
     [backup] = tmp_path.glob(f"{DB_NAME}.damaged-*")
     assert str(backup) in result.stderr
@@ -102,3 +102,23 @@ def test_reset_asks_and_removes_only_what_it_says(tmp_path: Path) -> None:
     no_stdin = run(tmp_path, "reset", "--profile", "ana")
     assert no_stdin.returncode == 1  # end of input is a no
     assert run(tmp_path, "reset", "--profile", "ana", "--topic", "nope").returncode == 2
+
+
+def test_stats_of_a_profile_nobody_has_is_an_error_naming_the_known_ones(tmp_path: Path) -> None:
+    seed_answers(tmp_path, "ana")
+    seed_answers(tmp_path, "ben")
+    result = run(tmp_path, "stats", "--profile", "nobody")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("quiz: no such profile 'nobody'")
+    assert result.stderr.rstrip().endswith("known profiles: ana, ben")
+
+
+def test_profiles_lists_each_with_its_answers(tmp_path: Path) -> None:
+    assert "No profiles yet" in run(tmp_path, "profiles").stdout
+    seed_answers(tmp_path, "ana")
+    seed_answers(tmp_path, "ben")
+    lines = run(tmp_path, "profiles").stdout.splitlines()
+    assert lines[0].split() == ["profile", "answers", "since"]
+    assert [line.split()[:2] for line in lines[1:]] == [["ana", "15"], ["ben", "15"]]
+    records = json.loads(run(tmp_path, "profiles", "--json").stdout)
+    assert [(r["name"], r["answers"]) for r in records] == [("ana", 15), ("ben", 15)]

@@ -91,6 +91,6 @@ def test_the_app_without_a_terminal_says_so(tmp_path: Path, stdin: object) -> No
 
 def test_a_profile_name_cannot_write_to_the_terminal(tmp_path: Path) -> None:
     result = run(["stats", "--profile", "\x1b]52;c;ZXZpbA==\x07ana\nfake line", "--csv"], tmp_path)
-    assert result.returncode == 0
-    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
-    assert "]52;c;ZXZpbA==ana fake line" in result.stdout  # shown as text, on its own line
+    assert result.returncode == 1  # no such profile, and it says so
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "profile ']52;c;ZXZpbA==ana fake line'" in result.stderr  # shown as text, one line

@@ -3,9 +3,9 @@ keys you can find (help, the key bar, the palette) and the theme kept across lau
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,8 +16,7 @@ from rich.cells import cell_len
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
-from quiz import config as settings
-from quiz import paths
+from quiz import config, paths
 from quiz.core.bank import shipped_bank_path
 from quiz.core.scheduling import Cards, make_scheduler
 from quiz.formats.yaml_bank import load_bank
@@ -384,47 +383,82 @@ async def test_the_theme_is_remembered_across_launches(make_app: MakeApp, config
         assert app.theme != "nord"
         app.theme = "nord"
         await pilot.pause()
-    assert json.loads((config_dir / "settings.json").read_text()) == {"theme": "nord"}
+    assert tomllib.loads((config_dir / "config.toml").read_text()) == {"theme": "nord"}
     again = make_app()
     async with again.run_test(size=(80, 24)):
         assert again.theme == "nord"
 
 
 @pytest.mark.parametrize(
-    "content",
-    [b"{not json", b"\xff\xfe\x00", b'["nord"]', b'{"theme": 7}', b'{"theme": "no-such-theme"}'],
+    ("name", "content"),
+    [
+        ("settings.json", b"{not json"),
+        ("settings.json", b"\xff\xfe\x00"),
+        ("settings.json", b'["nord"]'),
+        ("settings.json", b'{"theme": 7}'),
+        ("settings.json", b'{"theme": "no-such-theme"}'),
+        ("config.toml", b"theme = 7\n"),
+        ("config.toml", b'theme = "no-such-theme"\n'),
+    ],
 )
 async def test_a_damaged_settings_file_or_unknown_theme_is_ignored(
-    make_app: MakeApp, config_dir: Path, content: bytes
+    make_app: MakeApp, config_dir: Path, name: str, content: bytes
 ) -> None:
     config_dir.mkdir()
-    (config_dir / "settings.json").write_bytes(content)
+    (config_dir / name).write_bytes(content)
     default = make_app().theme
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.theme == default
         app.theme = "nord"  # and saving over it works
         await pilot.pause()
-    assert settings.saved_theme() == "nord"
+    assert config.saved_theme() == "nord"
+
+
+async def test_a_config_file_that_cannot_be_read_is_left_alone(
+    make_app: MakeApp, config_dir: Path
+) -> None:
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_bytes(b'theme = "nord\nprofile = "ada"\n')
+    default = make_app().theme
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == default
+        app.theme = "gruvbox"  # not saved: the learner's file is theirs to mend
+        await pilot.pause()
+    assert (config_dir / "config.toml").read_bytes() == b'theme = "nord\nprofile = "ada"\n'
+
+
+async def test_the_theme_of_an_earlier_version_is_kept(make_app: MakeApp, config_dir: Path) -> None:
+    config_dir.mkdir()
+    (config_dir / "settings.json").write_text('{"theme": "nord"}')
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "nord"
 
 
 def test_settings_that_cannot_be_saved_are_given_up_quietly(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    assert settings.save(blocker / "settings.json", theme="nord") is False
-    assert settings.load(blocker / "settings.json") == {}
-    assert settings.load(tmp_path / "missing.json") == {}
+    assert config.save_theme("nord", blocker / "config.toml") is False
+    assert config.saved_theme(blocker / "config.toml") is None
+    assert config.saved_theme(tmp_path / "missing.toml") is None
 
 
 def test_saving_keeps_the_other_settings(config_dir: Path) -> None:
-    assert settings.save(theme="nord", other=1)
-    assert settings.save(theme="gruvbox")
-    assert settings.load() == {"theme": "gruvbox", "other": 1}
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_text('profile = "ada"\n')
+    assert config.save_theme("nord")
+    assert config.save_theme("gruvbox")
+    assert tomllib.loads((config_dir / "config.toml").read_text()) == {
+        "profile": "ada",
+        "theme": "gruvbox",
+    }
 
 
 def test_the_config_folder_is_the_tests_own(config_dir: Path) -> None:
     assert paths.config_dir() == config_dir
-    assert settings.settings_path().parent == config_dir
+    assert config.config_path().parent == config_dir
 
 
 def test_settings_never_load_textual() -> None:

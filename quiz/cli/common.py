@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
+import errno
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import quiz.store
+from quiz.config import Config, load_config, sqlite_url
 from quiz.core.bank import Bank, printable, shipped_bank_path
 from quiz.formats.cache import load_bank_cached
-from quiz.paths import cache_dir, data_dir, default_profile
+from quiz.paths import cache_dir, data_dir
 from quiz.store.api import ProgressStore
 
 DB_NAME = "progress.db"
@@ -35,8 +36,13 @@ def bank_file(raw: str) -> Path:
     return path
 
 
-def add_store_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", default=None, help="whose progress (default: login name)")
+def add_store_options(parser: argparse.ArgumentParser, *, profile: bool = True) -> None:
+    if profile:
+        parser.add_argument(
+            "--profile",
+            default=None,
+            help="whose progress (default: $QUIZ_PROFILE, the config file, else your login name)",
+        )
     parser.add_argument(
         "--data-dir",
         default=None,
@@ -48,21 +54,40 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="URL",
         help="the progress database: sqlite:///PATH or postgresql://USER@HOST/DB "
-        "(default: $QUIZ_DB, else progress.db in the data folder)",
+        "(default: $QUIZ_DB, the config file, else progress.db in the data folder)",
     )
 
 
+def settings(args: argparse.Namespace) -> Config:
+    """The configuration in force: these options over the environment over the file."""
+    flags = {"database": args.db, "profile": getattr(args, "profile", None)}
+    if getattr(args, "retention", None) is not None:
+        flags["retention"] = args.retention
+    return load_config(flags)
+
+
 def profile_name(args: argparse.Namespace) -> str:
-    """Whose progress: --profile, else the login name; never a terminal control code."""
-    name = printable(args.profile or default_profile()).strip()
+    """Whose progress: --profile, $QUIZ_PROFILE, the config file, else the login name; never
+    a terminal control code."""
+    name = printable(settings(args).profile).strip()
     # Bytes that are not UTF-8 (a lone surrogate from the shell) cannot be stored: shown as ?.
     return name.encode("utf-8", "replace").decode("utf-8") or "default"
 
 
+def stdout_or_fail(what: str = "the report") -> TextIO:
+    """Standard output, or the error of a program started with it closed (`quiz stats >&-`)."""
+    if sys.stdout is None:
+        raise OSError(errno.EBADF, f"standard output is closed; nothing to write {what} to")
+    return sys.stdout
+
+
 def database_url(args: argparse.Namespace) -> str:
-    """Which database: --db, else $QUIZ_DB, else progress.db in the data folder."""
-    chosen = args.db or os.environ.get("QUIZ_DB")
-    return chosen or f"sqlite:///{data_dir(args.data_dir) / DB_NAME}"
+    """Which database: --db, $QUIZ_DB, the config file, else progress.db in the data folder
+    (--data-dir, $QUIZ_DATA_DIR, or the user data folder)."""
+    chosen = settings(args)
+    if chosen.database_source != "default":
+        return chosen.database
+    return sqlite_url(data_dir(args.data_dir) / DB_NAME)
 
 
 def open_store(args: argparse.Namespace, *, quiet: bool = False, **options: Any) -> ProgressStore:
@@ -78,6 +103,20 @@ def open_store(args: argparse.Namespace, *, quiet: bool = False, **options: Any)
             file=sys.stderr,
         )
     return store
+
+
+class NoSuchProfile(Exception):
+    """A profile named on the command line has no record in the store: exit status 1."""
+
+
+def known_profile(store: ProgressStore, name: str) -> None:
+    """Refuse a profile the store does not know, naming the ones it does."""
+    names = [p.name for p in store.profiles()]
+    if name not in names:
+        known = ", ".join(names) if names else "none yet"
+        raise NoSuchProfile(
+            f"no such profile '{name}' in {store.location}; known profiles: {known}"
+        )
 
 
 def bank_or_shipped(raw: str | None) -> Bank:

@@ -7,12 +7,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from quiz.cli.common import UsageError, error
+from quiz.cli.common import NoSuchProfile, UsageError, error
+from quiz.cli.config import config
+from quiz.cli.db import db
 from quiz.cli.lint import lint
+from quiz.cli.profiles import profiles
 from quiz.cli.reset import reset
 from quiz.cli.stats import stats
 from quiz.cli.study import run_app
 from quiz.cli.validate import validate
+from quiz.config import ConfigError
 from quiz.core.bank import BankErrors
 from quiz.store.api import StoreError
 
@@ -21,6 +25,9 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "lint": lint,
     "stats": stats,
     "reset": reset,
+    "config": config,
+    "profiles": profiles,
+    "db": db,
 }
 
 
@@ -32,14 +39,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sys.stdout is not None:
             sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
         return status
-    except UsageError as exc:
+    except (UsageError, ConfigError) as exc:
         error(str(exc))
         return 2
     except BankErrors as exc:
         with contextlib.suppress(OSError):
             print(exc, file=sys.stderr)
         return 1
-    except StoreError as exc:
+    except (StoreError, NoSuchProfile) as exc:
         error(str(exc))
         return 1
     except BrokenPipeError:  # `quiz validate x | head -1`: the reader has had enough

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import errno
-import sys
 from collections.abc import Sequence
 
-from quiz.cli.common import add_store_options, bank_or_shipped, open_store, profile_name
+from quiz.cli.common import (
+    add_store_options,
+    bank_or_shipped,
+    known_profile,
+    open_store,
+    profile_name,
+    stdout_or_fail,
+)
 
 
 def stats(argv: Sequence[str]) -> int:
@@ -25,13 +30,13 @@ def stats(argv: Sequence[str]) -> int:
     profile = profile_name(args)
     store = open_store(args)
     try:
+        if args.profile is not None:
+            known_profile(store, profile)
         rows = store.topic_summary(profile, bank.title, bank.topics)
     finally:
         store.close()
     from quiz.reports.stats import stats_csv, stats_json, stats_table
 
     render = stats_json if args.json else stats_csv if args.csv else stats_table
-    if sys.stdout is None:  # started with standard output closed (`quiz stats >&-`)
-        raise OSError(errno.EBADF, "standard output is closed; nothing to write the report to")
-    sys.stdout.write(render(bank, profile, rows))
+    stdout_or_fail().write(render(bank, profile, rows))
     return 0

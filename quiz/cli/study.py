@@ -14,6 +14,7 @@ from quiz.cli.common import (
     open_store,
     option_type,
     profile_name,
+    settings,
 )
 from quiz.core.modes import MODES
 from quiz.core.options import parse_count, parse_duration, parse_seed
@@ -55,7 +56,9 @@ def _app_parser() -> argparse.ArgumentParser:
         "  quiz validate PATH...   check bank files and summarise them\n"
         "  quiz lint BANK...       find item-writing flaws (quiz lint --rules lists them)\n"
         "  quiz stats              progress per topic (--json, --csv for scripts)\n"
+        "  quiz profiles           whose progress is kept, with their answers\n"
         "  quiz reset              remove recorded answers (asks first)\n"
+        "  quiz db copy            copy history between databases (SQLite, PostgreSQL)\n"
         "  quiz config             where the config file is and what is in force\n"
         "run 'quiz COMMAND --help' for their options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -100,9 +103,10 @@ def _app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--retention",
         type=_retention,
-        default=DEFAULT_RETENTION,
+        default=None,
         metavar="R",
-        help="review: the recall to aim for, 0.7 to 0.99 (default: 0.9)",
+        help=f"review: the recall to aim for, 0.7 to 0.99 (default: the config file, else "
+        f"{DEFAULT_RETENTION})",
     )
     parser.add_argument("--version", action="version", version=f"quiz {__version__}")
     return parser
@@ -146,7 +150,7 @@ def run_app(argv: Sequence[str]) -> int:
         count=args.count,
         seed=args.seed,
         time_limit=args.time,
-        retention=args.retention,
+        retention=settings(args).retention,
         warning=warning,
     )
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -56,6 +56,7 @@ class Answer:
     response: Mapping[str, Any] | None = None  # what was answered, see `response_json`
     unanswered: bool = False  # an exam question the time or the learner left unanswered
     late: bool = False  # taken as it stood when the time limit ran out, not submitted
+    overridden: bool = False  # marked wrong, then declared right by the learner (correct)
     card: Card | None = None  # review: the question's new card, saved with the answer
     id: str = field(default_factory=new_id)
     answered_at: float | None = None  # None: now, by the store's clock
@@ -66,6 +67,19 @@ class Answer:
 
     def response_json(self) -> str | None:
         return None if self.response is None else json.dumps(self.response, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Sitting:
+    """A session as it travels between stores: its answers follow it."""
+
+    uuid: str
+    profile: str
+    bank: str
+    mode: str
+    seed: int | None
+    started: float
+    ended: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +197,23 @@ class ProgressStore(Protocol):
     def reset(self, profile: str, bank: str, topic: str | None = None) -> int:
         """Remove a profile's answers in a bank (or one topic of it); return how many."""
 
+    def merge(self, sitting: Sitting, answers: Iterable[Answer]) -> int:
+        """Add a sitting's answers recorded elsewhere (the sitting is created if it is new);
+        answers already here, by id, are skipped. Return how many were added."""
+
+    def merge_cards(self, profile: str, bank: str, cards: Mapping[str, tuple[str, Card]]) -> int:
+        """Add spaced-repetition cards ({question id: (topic, card)}) for questions that have
+        none here. Return how many were added."""
+
     # --- reading --------------------------------------------------------------------------
+
+    def export(self, profile: str | None = None) -> Iterator[tuple[Sitting, list[Answer]]]:
+        """Every sitting with its answers (of one profile, or of everyone), oldest first."""
+
+    def card_sets(
+        self, profile: str | None = None
+    ) -> Iterator[tuple[str, str, dict[str, tuple[str, Card]]]]:
+        """(profile, bank, {question id: (topic, card)}) for every profile's cards."""
 
     def profiles(self) -> list[Profile]:
         """Every profile, by name, with its number of answers."""

@@ -13,7 +13,7 @@ import functools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -28,6 +28,7 @@ from quiz.store.api import (
     QuestionStats,
     Session,
     SessionRecord,
+    Sitting,
     StoreError,
     TopicStats,
     count,
@@ -197,6 +198,7 @@ ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
 
 P = ParamSpec("P")
 R = TypeVar("R")
+Y = TypeVar("Y")
 # What a broken, locked, full, vanished or hand-edited database can raise from the driver.
 _FAULTS = (sqlite3.Error, OSError, ValueError, TypeError, KeyError, IndexError)
 
@@ -208,6 +210,21 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
+        except StoreError:
+            raise
+        except _FAULTS as exc:
+            raise StoreError(_reason(exc)) from exc
+
+    return guarded
+
+
+def _guarded_rows(method: Callable[P, Iterator[Y]]) -> Callable[P, Iterator[Y]]:
+    """`_guarded` for a method that yields: faults met while iterating are StoreErrors too."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> Iterator[Y]:
+        try:
+            yield from method(*args, **kwargs)
         except StoreError:
             raise
         except _FAULTS as exc:
@@ -312,7 +329,7 @@ class SQLiteStore:
 
     @property
     def location(self) -> str:
-        return f"sqlite:///{self.path}" if self.path else "sqlite:// (in memory, not saved)"
+        return f"sqlite://{self.path}" if self.path else "sqlite:// (in memory, not saved)"
 
     @_guarded
     def use_bank(self, key: str, title: str) -> None:
@@ -348,42 +365,49 @@ class SQLiteStore:
 
     @_guarded
     def record(self, session: Session, answer: Answer) -> str:
-        row = {
-            "session": session.id,
-            "profile": session.profile,
-            "bank": session.bank,
-            "qid": answer.question_id,
-            "topic": answer.topic,
-            "given": answer.given,
-            "correct": int(answer.correct),
-            "score": answer.points,
-            "unanswered": int(answer.unanswered),
-            "late": int(answer.late),
-            "seconds": answer.seconds,
-            "at": self.clock() if answer.answered_at is None else answer.answered_at,
-            "hash": answer.question_hash,
-            "uuid": answer.id,
-            "response": answer.response_json(),
-        }
         with self._write() as db:
-            if db.execute("SELECT 1 FROM answers WHERE uuid = ?", (answer.id,)).fetchone():
-                return answer.id
-            db.execute(
-                "INSERT INTO answers (session_id, profile, bank, question_id, topic, given,"
-                " correct, seconds, answered_at, question_hash, score, unanswered, late, uuid,"
-                " response) VALUES (:session, :profile, :bank, :qid, :topic, :given, :correct,"
-                " :seconds, :at, :hash, :score, :unanswered, :late, :uuid, :response)",
-                row,
-            )
-            db.execute(_RECORD_TOPIC, row)
-            db.execute(_RECORD_SESSION_TOPIC, row)
-            db.execute(_RECORD_QUESTION, row)
-            if answer.card is not None:
-                db.execute(
-                    _SAVE_CARD,
-                    (session.profile, session.bank, answer.question_id, answer.topic, *answer.card),
-                )
+            _add_answer(db, session, answer, self.clock())
         return answer.id
+
+    @_guarded
+    def merge(self, sitting: Sitting, answers: Iterable[Answer]) -> int:
+        with self._write() as db:
+            found = db.execute("SELECT id FROM sessions WHERE uuid = ?", (sitting.uuid,)).fetchone()
+            if found is None:
+                for table in ("profiles", "banks"):
+                    key = sitting.profile if table == "profiles" else sitting.bank
+                    db.execute(
+                        f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?)",
+                        (key, key, sitting.started),
+                    )
+                found = db.execute(
+                    "INSERT INTO sessions (profile, bank, mode, seed, started, ended, uuid)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (
+                        sitting.profile,
+                        sitting.bank,
+                        sitting.mode,
+                        sitting.seed,
+                        sitting.started,
+                        sitting.ended,
+                        sitting.uuid,
+                    ),
+                ).fetchone()
+            session = Session(
+                found[0], sitting.profile, sitting.bank, sitting.mode, sitting.seed, sitting.uuid
+            )
+            return sum(_add_answer(db, session, answer, self.clock()) for answer in answers)
+
+    @_guarded
+    def merge_cards(self, profile: str, bank: str, cards: Mapping[str, tuple[str, Card]]) -> int:
+        with self._write() as db:
+            return sum(
+                db.execute(
+                    "INSERT OR IGNORE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
+                    (profile, bank, qid, topic, *card),
+                ).rowcount
+                for qid, (topic, card) in cards.items()
+            )
 
     @_guarded
     def override(self, answer_id: str, card: Card | None = None) -> bool:
@@ -442,6 +466,36 @@ class SQLiteStore:
         ]
 
     # --- what it answers ------------------------------------------------------------------
+
+    @_guarded_rows
+    def export(self, profile: str | None = None) -> Iterator[tuple[Sitting, list[Answer]]]:
+        where, args = ("WHERE profile = ?", (profile,)) if profile is not None else ("", ())
+        sittings = self.db.execute(
+            f"SELECT id, uuid, profile, bank, mode, seed, started, ended FROM sessions {where}"
+            " ORDER BY started, id",
+            args,
+        ).fetchall()
+        for sid, *fields in sittings:
+            rows = self.db.execute(
+                f"SELECT {_ANSWER_FIELDS} FROM answers WHERE session_id = ?"
+                " ORDER BY answered_at, id",
+                (sid,),
+            )
+            answers = [_answer(*row) for row in rows]
+            yield Sitting(*fields), answers
+
+    @_guarded_rows
+    def card_sets(
+        self, profile: str | None = None
+    ) -> Iterator[tuple[str, str, dict[str, tuple[str, Card]]]]:
+        where, args = ("WHERE profile = ?", (profile,)) if profile is not None else ("", ())
+        sets: dict[tuple[str, str], dict[str, tuple[str, Card]]] = {}
+        for who, bank, qid, topic, card, due in self.db.execute(
+            f"SELECT profile, bank, question_id, topic, card, due FROM cards {where}", args
+        ):
+            sets.setdefault((who, bank), {})[qid] = (topic, (card, moment(due)))
+        for (who, bank), cards in sets.items():
+            yield who, bank, cards
 
     @_guarded
     def topic_summary(
@@ -598,6 +652,63 @@ class SQLiteStore:
             if topic is None:
                 db.execute("DELETE FROM sessions WHERE profile = ? AND bank = ?", (profile, bank))
         return int(removed)
+
+
+_ANSWER_FIELDS = (
+    "question_id, topic, question_hash, given, correct, seconds, score, response, unanswered,"
+    " late, overridden, uuid, answered_at"
+)
+
+
+def _answer(
+    qid: str, topic: str, qhash: str, given: str, right: int, seconds: float, score: float,
+    raw: str | None, unanswered: int, late: int, overridden: int, uuid: str, at: float,
+) -> Answer:  # fmt: skip
+    """An answer as `_ANSWER_FIELDS` reads it back, each value checked."""
+    return Answer(
+        qid, topic, qhash, given, bool(right), float(seconds), float(score), response(raw),
+        bool(unanswered), bool(late), bool(overridden), id=uuid, answered_at=moment(at),
+    )  # fmt: skip
+
+
+def _add_answer(db: sqlite3.Connection, session: Session, answer: Answer, now: float) -> int:
+    """Insert one answer and bring every summary up to date; 0 if it is there already."""
+    if db.execute("SELECT 1 FROM answers WHERE uuid = ?", (answer.id,)).fetchone():
+        return 0
+    row = {
+        "session": session.id,
+        "profile": session.profile,
+        "bank": session.bank,
+        "qid": answer.question_id,
+        "topic": answer.topic,
+        "given": answer.given,
+        "correct": int(answer.correct),
+        "score": answer.points,
+        "unanswered": int(answer.unanswered),
+        "late": int(answer.late),
+        "overridden": int(answer.overridden),
+        "seconds": answer.seconds,
+        "at": now if answer.answered_at is None else answer.answered_at,
+        "hash": answer.question_hash,
+        "uuid": answer.id,
+        "response": answer.response_json(),
+    }
+    db.execute(
+        "INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
+        " seconds, answered_at, question_hash, score, unanswered, late, overridden, uuid,"
+        " response) VALUES (:session, :profile, :bank, :qid, :topic, :given, :correct,"
+        " :seconds, :at, :hash, :score, :unanswered, :late, :overridden, :uuid, :response)",
+        row,
+    )
+    db.execute(_RECORD_TOPIC, row)
+    db.execute(_RECORD_SESSION_TOPIC, row)
+    db.execute(_RECORD_QUESTION, row)
+    if answer.card is not None:
+        db.execute(
+            _SAVE_CARD,
+            (session.profile, session.bank, answer.question_id, answer.topic, *answer.card),
+        )
+    return 1
 
 
 def _has_progress(db: sqlite3.Connection, bank: str) -> bool:

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from quiz import config as settings
+from quiz import config
 from quiz.core import modes
 from quiz.core.bank import Bank, Question
 from quiz.core.grading import Vocabulary
@@ -313,13 +313,13 @@ class QuizApp(App[None]):
 
     def _apply_saved_theme(self) -> None:
         """Start in the theme chosen last time (if it still exists); save each new choice."""
-        theme = self.saved_theme = settings.saved_theme()
+        theme = self.saved_theme = config.saved_theme()
         if theme is not None and theme in self.available_themes:  # else keep the default
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:
-        if theme.name != self.saved_theme and settings.save(theme=theme.name):
+        if theme.name != self.saved_theme and config.save_theme(theme.name):
             self.saved_theme = theme.name
 
 
