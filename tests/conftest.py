@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from .pg import Cluster, running_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_BANK = ROOT / "questions.yaml"
@@ -90,3 +92,26 @@ class Clock:
     def __call__(self) -> float:
         self.now += 1
         return self.now
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for the whole run (see tests/pg.py): the tests that use
+    it skip, with the reason, when it cannot start; under CI=true they fail."""
+    yield from running_cluster()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """The URL of a new, empty database of this test's own on the throwaway server."""
+    name = pg_cluster.create_database()
+    yield pg_cluster.url(name)
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new progress database on each engine in turn."""
+    if request.param == "sqlite":
+        return f"sqlite://{tmp_path / 'progress.db'}"
+    return str(request.getfixturevalue("pg_url"))

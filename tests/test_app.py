@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 
 from quiz.core.bank import Question
 from quiz.core.session import StudySession
+from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
 from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
@@ -37,18 +38,18 @@ def make_app(small_bank_path: Path, tmp_path: Path) -> MakeApp:
         store = SQLiteStore.open(tmp_path / "data", clock=Clock())
         options.setdefault("seed", 7)
         options.setdefault("answer_delay", 0)  # the key guard has tests of its own
-        return QuizApp(load_bank(bank_path), store, "ana", **options)  # type: ignore[arg-type]
+        return QuizApp(Study.open(load_bank(bank_path), store, "ana"), **options)  # type: ignore[arg-type]
 
     return make
 
 
 def answers(app: QuizApp) -> int:
-    return app.store.count_answers("ana", app.bank.title)
+    return app.study.store.count_answers("ana", app.study.key)
 
 
 async def start_with(app: QuizApp, pilot, qid: str) -> Question:  # type: ignore[no-untyped-def]
-    question = app.bank.by_id()[qid]
-    app.begin(StudySession(app.bank, app.store, "ana", [question], seed=1))
+    question = app.study.bank.by_id()[qid]
+    app.begin(StudySession(app.study, [question], seed=1))
     await pilot.pause()
     assert isinstance(app.screen, QuestionScreen)
     return question
@@ -123,7 +124,7 @@ async def test_each_type_answered_right_and_wrong(make_app: MakeApp, qid: str, r
         assert all(part in text for part in expected), text
         assert question.explanation in text
         assert answers(app) == 1  # saved at once, before moving on
-        [attempt] = app.store.history("ana", app.bank.title, qid)
+        [attempt] = app.study.store.history("ana", app.study.key, qid)
         assert attempt.correct == right
 
 
@@ -133,7 +134,7 @@ async def test_feedback_shows_explanation_ref_and_a_close_miss(make_app: MakeApp
         await start_with(app, pilot, "a-choice")
         await pilot.press(
             "1"
-            if app.screen.session.choices(app.bank.by_id()["a-choice"])[0]  # type: ignore[attr-defined]
+            if app.screen.session.choices(app.study.bank.by_id()["a-choice"])[0]  # type: ignore[attr-defined]
             == "B"
             else "2"
         )
@@ -206,7 +207,7 @@ async def test_escape_mid_session_keeps_every_answer(make_app: MakeApp) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert answers(app) == 1
-    [record] = app.store.sessions("ana", app.bank.title)
+    [record] = app.study.store.sessions("ana", app.study.key)
     assert record.ended is not None
 
 
@@ -230,7 +231,7 @@ async def test_quitting_mid_session_keeps_answers_and_a_relaunch_shows_them(
             await pilot.press(*keys_for(app, session.current, True), "enter")
             await pilot.pause()
         await pilot.press("ctrl+q")
-    app.store.close()
+    app.study.store.close()
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
         rows = [str(row) for row in again.screen.query_one(TopicTable).rows]
@@ -319,7 +320,7 @@ async def test_bank_text_is_never_markup(write_bank, tmp_path: Path) -> None:  #
             explanation: "[i]why[/i]"
     """)
     store = SQLiteStore.open(tmp_path / "d", clock=Clock())
-    app = QuizApp(load_bank(path), store, "[u]ana[/u]", seed=1, answer_delay=0)
+    app = QuizApp(Study.open(load_bank(path), store, "[u]ana[/u]"), seed=1, answer_delay=0)
     async with app.run_test(size=(80, 24)) as pilot:
         home = app.screen
         assert "[bold]Title[/] [@click=app.quit]x[/]" in str(home.query_one("#bank-title").render())
@@ -345,9 +346,7 @@ async def test_bank_text_is_never_markup(write_bank, tmp_path: Path) -> None:  #
 async def test_an_unsaved_session_says_so(small_bank_path: Path) -> None:
     store = SQLiteStore.in_memory(clock=Clock())
     app = QuizApp(
-        load_bank(small_bank_path),
-        store,
-        "ana",
+        Study.open(load_bank(small_bank_path), store, "ana"),
         warning="Progress will not be saved: cannot create the data folder /x",
     )
     async with app.run_test(size=(80, 24)):

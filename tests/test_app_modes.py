@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
 from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
@@ -23,7 +24,7 @@ def make(bank_path: Path, data: Path, clock=None, **options) -> QuizApp:  # type
     store = SQLiteStore.open(data, clock=clock or Clock())
     options.setdefault("seed", 5)
     options.setdefault("answer_delay", 0)  # the key guard has tests of its own
-    return QuizApp(load_bank(bank_path), store, "ana", **options)
+    return QuizApp(Study.open(load_bank(bank_path), store, "ana"), **options)
 
 
 async def answer_current(app: QuizApp, pilot, right: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -85,7 +86,7 @@ async def test_review_moves_cards_and_an_exam_does_not(
             await pilot.pause()
         await pilot.press("escape", "y")  # a review asks before it ends
         await pilot.pause()
-        cards = app.store.cards("ana", app.bank.title)
+        cards = app.study.store.cards("ana", app.study.key)
         assert len(cards) == 2
         await pilot.press("enter")
         await pilot.pause()
@@ -95,7 +96,7 @@ async def test_review_moves_cards_and_an_exam_does_not(
             assert not app.screen.query("#feedback.right, #feedback.wrong")
             await answer_current(app, pilot, right=False)
         assert isinstance(app.screen, SummaryScreen)
-        assert app.store.cards("ana", app.bank.title) == cards
+        assert app.study.store.cards("ana", app.study.key) == cards
 
 
 async def test_command_line_mode_topics_count_and_seed(
@@ -126,7 +127,9 @@ async def test_the_time_limit_ends_an_exam(small_bank_path: Path, tmp_path: Path
         assert "of 4" in score and "3 unanswered" in score
         report = report_text(app)
         assert report.count("(not answered)") == 3
-    history = [app.store.history("ana", app.bank.title, q.id) for q in app.bank.questions]
+    history = [
+        app.study.store.history("ana", app.study.key, q.id) for q in app.study.bank.questions
+    ]
     recorded = [attempt for attempts in history for attempt in attempts]
     assert len(recorded) == 4 and sum(a.unanswered for a in recorded) == 3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,17 @@ def test_second_load_comes_from_the_cache_and_is_equal(
     assert len(parses) == 1
     assert first == second
     assert len(cache_files(cache)) == 1
+
+
+def test_the_bank_id_comes_back_from_the_cache(
+    write_bank: Callable[[str], Path], tmp_path: Path, parses: list[Path]
+) -> None:
+    path = write_bank(SMALL_BANK.replace("title: Small bank\n", "title: Small bank\nid: small\n"))
+    cache = tmp_path / "cache"
+    first = load_bank_cached(path, cache)
+    second = load_bank_cached(path, cache)
+    assert len(parses) == 1
+    assert second == first and second.id == second.key == "small"
 
 
 def test_a_changed_bank_is_parsed_again(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
 from quiz.store.api import StoreError
 from quiz.store.sqlite import DB_NAME, MIGRATIONS, SQLiteStore
@@ -40,19 +41,19 @@ class FaultyConnection:
 
 def open_app(tmp_path: Path, small_bank_path: Path, **store_options: Any) -> QuizApp:
     store = SQLiteStore.open(tmp_path / "data", clock=Clock(), **store_options)
-    return QuizApp(load_bank(small_bank_path), store, "ana", seed=3, answer_delay=0)
+    return QuizApp(Study.open(load_bank(small_bank_path), store, "ana"), seed=3, answer_delay=0)
 
 
 def faulty_app(tmp_path: Path, small_bank_path: Path) -> tuple[QuizApp, FaultyConnection]:
     """An app whose store's connection fails when told to."""
     app = open_app(tmp_path, small_bank_path)
-    faulty = FaultyConnection(app.store.db)
-    app.store.db = faulty  # type: ignore[assignment]
+    faulty = FaultyConnection(app.study.store.db)
+    app.study.store.db = faulty  # type: ignore[assignment]
     return app, faulty
 
 
 def saved_ids(app: QuizApp) -> set[str]:
-    with sqlite3.connect(app.store.path) as db:  # type: ignore[arg-type]
+    with sqlite3.connect(app.study.store.path) as db:  # type: ignore[arg-type]
         return {row[0] for row in db.execute("SELECT uuid FROM answers")}
 
 
@@ -120,6 +121,30 @@ async def test_a_lock_held_by_another_writer_does_not_freeze_or_crash(
     assert len(shown) == 1 and shown <= saved_ids(app)
 
 
+async def test_a_store_that_cannot_take_the_bank_in_still_starts_and_says_so(
+    tmp_path: Path, small_bank_path: Path
+) -> None:
+    store = SQLiteStore.open(tmp_path / "data", clock=Clock())
+    faulty = FaultyConnection(store.db)
+    store.db = faulty  # type: ignore[assignment]
+    faulty.failure = "attempt to write a readonly database"
+    study = Study.open(load_bank(small_bank_path), store, "ana")
+    assert study.problem  # kept, not raised
+    faulty.failure = None
+    app = QuizApp(study, seed=3, answer_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        assert any(
+            n.title == "Progress" and "cannot be found" in n.message for n in app._notifications
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(app, pilot)  # studying goes on, and the answer is saved
+        assert app.active is not None and app.active.save_error is None
+        shown = shown_as_saved(app)
+    assert len(shown) == 1 and shown <= saved_ids(app)
+
+
 @pytest.mark.parametrize("damage", ["deleted", "replaced"])
 async def test_a_database_removed_while_the_app_runs_is_noticed(
     tmp_path: Path, small_bank_path: Path, damage: str
@@ -169,7 +194,7 @@ async def test_a_damaged_card_is_skipped_with_a_warning(
     tmp_path: Path, small_bank_path: Path
 ) -> None:
     app = open_app(tmp_path, small_bank_path)
-    with app.store._write() as db:
+    with app.study.store._write() as db:
         db.execute(
             "INSERT INTO cards VALUES ('ana', 'Small bank', 'a-choice', 'alpha', '{not json', 0)"
         )
@@ -250,4 +275,4 @@ async def test_a_row_with_a_wrong_value_is_a_clear_error_not_a_crash(
         assert any(n.title == "Progress" or n.severity == "error" for n in app._notifications)
     assert saved <= saved_ids(app)
     with pytest.raises(StoreError, match="damaged row"):
-        app.store.topic_summary("ana", app.bank.title, app.bank.topics)
+        app.study.store.topic_summary("ana", app.study.key, app.study.bank.topics)

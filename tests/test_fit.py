@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import ProgressBar
 
 from quiz.core.session import StudySession
+from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
 from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
@@ -39,12 +40,12 @@ questions:
 
 def app_on(path: Path, data: Path) -> QuizApp:
     store = SQLiteStore.open(data, clock=Clock())
-    return QuizApp(load_bank(path), store, "ana", seed=1, answer_delay=0)
+    return QuizApp(Study.open(load_bank(path), store, "ana"), seed=1, answer_delay=0)
 
 
 async def ask(app: QuizApp, pilot, qid: str, mode: str = "practice") -> QuestionScreen:  # type: ignore[no-untyped-def]
-    question = app.bank.by_id()[qid]
-    app.begin(StudySession(app.bank, app.store, "ana", [question], mode=mode, seed=1))
+    question = app.study.bank.by_id()[qid]
+    app.begin(StudySession(app.study, [question], mode=mode, seed=1))
     await pilot.pause()
     assert isinstance(app.screen, QuestionScreen)
     return app.screen
@@ -184,10 +185,10 @@ async def test_the_longest_verdicts_fit_or_offer_their_scroll_keys(
 
     app = app_on(shipped_bank_path(), tmp_path)
     multi = max(
-        (q for q in app.bank.questions if q.type == "multi"),
+        (q for q in app.study.bank.questions if q.type == "multi"),
         key=lambda q: len(q.prompt) + sum(map(len, q.choices)) + len(q.explanation),
     )
-    short = next(q for q in app.bank.questions if q.type == "short" and len(q.answers[0]) > 8)
+    short = next(q for q in app.study.bank.questions if q.type == "short" and len(q.answers[0]) > 8)
     async with app.run_test(size=size) as pilot:
         for question, keys in ((multi, ["1", "enter"]), (short, [*short.answers[0][:-2], "enter"])):
             screen = await ask(app, pilot, question.id)

@@ -19,6 +19,7 @@ from textual.widgets._footer import FooterKey
 from quiz import config, paths
 from quiz.core.bank import shipped_bank_path
 from quiz.core.scheduling import Cards, make_scheduler
+from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
 from quiz.store.api import QuestionStats
 from quiz.store.sqlite import SQLiteStore
@@ -72,7 +73,7 @@ def make_app(write_bank: Callable[[str], Path]) -> MakeApp:
         options.setdefault("seed", 7)
         options.setdefault("answer_delay", 0)  # keys answer at once, however fast they come
         store = SQLiteStore.in_memory(clock=Clock())
-        return QuizApp(bank, store, "ana", **options)  # type: ignore[arg-type]
+        return QuizApp(Study.open(bank, store, "ana"), **options)  # type: ignore[arg-type]
 
     return make
 

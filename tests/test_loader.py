@@ -128,6 +128,32 @@ def test_bank_level_rules(write_bank: WriteBank) -> None:
     assert any(":5:5: duplicate id 'a' (first used on line 4)" in e for e in errors)
 
 
+def test_a_bank_id_is_read_and_checked_where_it_is_written(write_bank: WriteBank) -> None:
+    question = "questions:\n  - {id: q, topic: t, type: card, prompt: p, answer: x}\n"
+    bank = load_bank(write_bank(f"title: T\nid: genai-vs-llm\n{question}"))
+    assert bank.id == bank.key == "genai-vs-llm"
+    assert load_bank(write_bank(f"title: T\n{question}")).key == "T"
+    bad = write_bank(f"title: T\nid: my bank\n{question}")
+    assert errors_of(bad) == [
+        f"{bad}:2:5: the bank's 'id' 'my bank' may hold only letters A-Z and a-z, digits, "
+        "'-', '_' and '.'"
+    ]
+
+
+def test_description_and_source_must_be_text(write_bank: WriteBank) -> None:
+    path = write_bank("""\
+        title: T
+        description: [a, b]
+        source: {x: y}
+        questions:
+          - {id: q, topic: t, type: card, prompt: p, answer: x}
+    """)
+    assert errors_of(path) == [
+        f"{path}:2:14: 'description' must be text, not a list",
+        f"{path}:3:9: 'source' must be text, not a mapping",
+    ]
+
+
 def test_every_error_is_reported_sorted_and_located(write_bank: WriteBank) -> None:
     path = write_bank("""\
         title: T

@@ -14,6 +14,7 @@ from quiz.core import modes
 from quiz.core.bank import Bank, Question, shipped_bank_path
 from quiz.core.scheduling import Cards, expected_seconds, make_scheduler, personal_pace, rating
 from quiz.core.session import StudySession, answer_for
+from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
 from quiz.store.sqlite import SQLiteStore
 
@@ -68,9 +69,9 @@ def review_session(
     bank: Bank, store: SQLiteStore, clock: ManualClock, questions: list[Question]
 ) -> StudySession:
     scheduler = make_scheduler(fuzz=False)
-    cards = Cards(store.cards("ana", bank.title), scheduler)
+    cards = Cards(store.cards("ana", bank.key), scheduler)
     return StudySession(
-        bank, store, "ana", questions, mode="review", seed=1, clock=clock, cards=cards
+        Study(bank, store, "ana"), questions, mode="review", seed=1, clock=clock, cards=cards
     )
 
 
@@ -111,7 +112,7 @@ def test_fsrs_state_matches_the_fsrs_package_across_reviews(
         expected[tf_q.id], _ = scheduler.review_card(
             expected[tf_q.id], wanted, review_datetime=datetime.fromtimestamp(tf_at + seconds, UTC)
         )
-        stored = {qid: Card.from_json(text) for qid, text in store.cards("ana", bank.title).items()}
+        stored = {qid: Card.from_json(text) for qid, text in store.cards("ana", bank.key).items()}
         for qid, card in expected.items():
             assert stored[qid].stability == pytest.approx(card.stability)
             assert stored[qid].difficulty == pytest.approx(card.difficulty)
@@ -134,7 +135,7 @@ def test_only_due_cards_are_asked_and_a_day_later_they_are_due_again(
     scheduler = make_scheduler(fuzz=False)
 
     def due_now() -> list[str]:  # what a relaunch would ask, from the stored cards
-        cards = Cards(store.cards("ana", bank.title), scheduler)
+        cards = Cards(store.cards("ana", bank.key), scheduler)
         return [q.id for q in modes.review(bank, ("purpose",), cards, clock.now, 100)]
 
     assert first.id not in due_now() and second.id not in due_now()
@@ -142,7 +143,7 @@ def test_only_due_cards_are_asked_and_a_day_later_they_are_due_again(
     clock.advance(DAY)  # relaunched a day later: Good on a new card is due within the day
     assert set(due_now()[:2]) == {first.id, second.id}  # overdue cards come before new ones
     assert len(due_now()) == len(rest) + 2
-    recall = Cards(store.cards("ana", bank.title), scheduler).by_topic(bank, clock.now)
+    recall = Cards(store.cards("ana", bank.key), scheduler).by_topic(bank, clock.now)
     assert recall["purpose"].due == len(rest) + 2
     assert recall["purpose"].recall is not None and 0 < recall["purpose"].recall < 1
     assert recall["operation"].recall is None
@@ -184,12 +185,12 @@ def test_personal_pace_is_the_median_of_recent_answers(bank: Bank) -> None:
 def test_drill_picks_weak_topics_more_often_and_missed_questions_first(
     bank: Bank, store: SQLiteStore, clock: ManualClock
 ) -> None:
-    session = StudySession(bank, store, "ana", [], clock=clock)
+    session = StudySession(Study(bank, store, "ana"), [], clock=clock)
     weak_missed = next(q for q in bank.questions if q.topic == "operation")
     for _ in range(3):
         store.record(session.record, answer_for(weak_missed, "x", False, 5.0))
         clock.advance(1)
-    stats = store.question_stats("ana", bank.title)
+    stats = store.question_stats("ana", bank.key)
     mastery = {
         "definitions": 0.95,
         "purpose": 0.9,
@@ -209,12 +210,12 @@ def test_drill_picks_weak_topics_more_often_and_missed_questions_first(
 
 
 def test_mastery_and_weakest_topics(bank: Bank, store: SQLiteStore, clock: ManualClock) -> None:
-    session = StudySession(bank, store, "ana", [], clock=clock)
+    session = StudySession(Study(bank, store, "ana"), [], clock=clock)
     for q in bank.questions:
         if q.topic in ("purpose", "data"):
             store.record(session.record, answer_for(q, "x", q.topic == "data", 3.0))
     store.end_session(session.record)
-    summary = store.topic_summary("ana", bank.title, bank.topics)
+    summary = store.topic_summary("ana", bank.key, bank.topics)
     mastery = modes.mastery(summary, {})
     assert mastery["purpose"] == 0.0 and mastery["data"] == 1.0
     assert mastery["operation"] == modes.UNKNOWN_MASTERY
@@ -240,7 +241,7 @@ def test_the_same_seed_shows_the_same_choices_in_the_same_order(
     questions = modes.exam(bank, (), 7, 20)
     orders = [
         StudySession(
-            bank, store, name, questions, mode="exam", seed=7, rng=random.Random(7)
+            Study(bank, store, name), questions, mode="exam", seed=7, rng=random.Random(7)
         ).choice_order
         for name in ("ana", "ben")
     ]
@@ -254,13 +255,13 @@ def test_an_exam_leaves_review_schedules_untouched(
     session = review_session(bank, store, clock, reviewed)
     for q in reviewed:
         answer(session, clock, q.answers[0], 5.0)
-    before = store.cards("ana", bank.title)
-    exam = StudySession(bank, store, "ana", reviewed, mode="exam", seed=1, clock=clock)
+    before = store.cards("ana", bank.key)
+    exam = StudySession(Study(bank, store, "ana"), reviewed, mode="exam", seed=1, clock=clock)
     for q in reviewed:
         answer(exam, clock, "false" if q.answers[0] == "true" else "true", 5.0)
     exam.end()
-    assert store.cards("ana", bank.title) == before
-    assert store.sessions("ana", bank.title)[0].mode == "exam"
+    assert store.cards("ana", bank.key) == before
+    assert store.sessions("ana", bank.key)[0].mode == "exam"
 
 
 # --- mistakes --------------------------------------------------------------------------------
@@ -270,13 +271,13 @@ def test_mistakes_empty_as_questions_are_corrected(
     bank: Bank, store: SQLiteStore, clock: ManualClock
 ) -> None:
     q1, q2, q3 = [q for q in bank.questions if q.type == "truefalse"][:3]
-    session = StudySession(bank, store, "ana", [], clock=clock)
+    session = StudySession(Study(bank, store, "ana"), [], clock=clock)
     for q, right in ((q1, False), (q2, False), (q3, True)):
         clock.advance(10)
         store.record(session.record, answer_for(q, "x", right, 2.0))
 
     def mistakes() -> list[str]:
-        return [q.id for q in modes.mistakes(bank, (), store.question_stats("ana", bank.title), 20)]
+        return [q.id for q in modes.mistakes(bank, (), store.question_stats("ana", bank.key), 20)]
 
     assert mistakes() == [q2.id, q1.id]  # most recent first
     clock.advance(10)
@@ -285,3 +286,9 @@ def test_mistakes_empty_as_questions_are_corrected(
     clock.advance(10)
     store.record(session.record, answer_for(q1, "x", True, 2.0))
     assert mistakes() == []
+
+
+def test_each_mode_has_a_key_of_its_own() -> None:
+    keys = [mode.key for mode in modes.MODES.values()]
+    assert len(set(keys)) == len(keys)
+    assert all(name == mode.name for name, mode in modes.MODES.items())

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from quiz.core.session import answer_for
+from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
 from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
@@ -24,13 +25,14 @@ def app(small_bank_path: Path, tmp_path: Path) -> QuizApp:
     """The small bank, two earlier sessions of history, seed 7, no animations."""
     bank = load_bank(small_bank_path)
     store = SQLiteStore.open(tmp_path / "data", clock=Clock())
+    study = Study.open(bank, store, "ana")
     questions = bank.by_id()
     for rights in ([True, False, True, False], [True, True, True, False]):
-        session = store.start_session("ana", bank.title, "practice", 3)
+        session = store.start_session("ana", study.key, "practice", 3)
         for qid, right in zip(["a-choice", "a-multi", "b-short", "b-card"], rights, strict=True):
             store.record(session, answer_for(questions[qid], "x", right, 4.0))
         store.end_session(session)
-    quiz = QuizApp(bank, store, "ana", seed=7, count=None, answer_delay=0)
+    quiz = QuizApp(study, seed=7, count=None, answer_delay=0)
     quiz.animation_level = "none"
     return quiz
 

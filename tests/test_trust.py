@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from quiz.core.bank import Question
 from quiz.core.session import SessionClosed, StudySession
+from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
 from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
@@ -32,18 +33,16 @@ def make(bank_path: Path, data: Path, clock=None, **options) -> QuizApp:  # type
     store = SQLiteStore.open(data, clock=clock or Clock())
     options.setdefault("seed", 5)
     options.setdefault("answer_delay", 0)
-    return QuizApp(load_bank(bank_path), store, "ana", **options)
+    return QuizApp(Study.open(load_bank(bank_path), store, "ana"), **options)
 
 
 def stored(app: QuizApp) -> int:
-    return app.store.count_answers("ana", app.bank.title)
+    return app.study.store.count_answers("ana", app.study.key)
 
 
 async def ask(app: QuizApp, pilot, *qids: str, mode: str = "practice", **options) -> None:  # type: ignore[no-untyped-def]
-    by_id = app.bank.by_id()
-    session = StudySession(
-        app.bank, app.store, "ana", [by_id[q] for q in qids], mode=mode, seed=1, **options
-    )
+    by_id = app.study.bank.by_id()
+    session = StudySession(app.study, [by_id[q] for q in qids], mode=mode, seed=1, **options)
     app.begin(session)
     await pilot.pause()
     assert isinstance(app.screen, QuestionScreen)
@@ -174,11 +173,11 @@ async def test_i_was_right_overrides_a_wrong_short_answer(
         assert "you said you were right" in feedback_text(app)
         await pilot.press("o")  # once only
         await pilot.pause()
-    [attempt] = app.store.history("ana", app.bank.title, "b-short")
+    [attempt] = app.study.store.history("ana", app.study.key, "b-short")
     assert attempt.correct and attempt.overridden and attempt.score == 1.0
-    [beta] = app.store.topic_summary("ana", app.bank.title, ["beta"])
+    [beta] = app.study.store.topic_summary("ana", app.study.key, ["beta"])
     assert (beta.attempts, beta.correct, beta.best_streak) == (1, 1, 1)
-    [stats] = app.store.question_stats("ana", app.bank.title).values()
+    [stats] = app.study.store.question_stats("ana", app.study.key).values()
     assert (stats.wrong, stats.last_correct) == (0, True)
 
 
@@ -190,11 +189,9 @@ async def test_no_override_in_exams_nor_for_choices(small_bank_path: Path, tmp_p
         await pilot.press(*keys_for(app, question, right=False), "o")
         await pilot.pause()
         assert not screen_of(app).session.can_override
-    [attempt] = app.store.history("ana", app.bank.title, "a-choice")
+    [attempt] = app.study.store.history("ana", app.study.key, "a-choice")
     assert not attempt.correct and not attempt.overridden
-    session = StudySession(
-        app.bank, app.store, "ana", [app.bank.by_id()["b-short"]], mode="exam", seed=1
-    )
+    session = StudySession(app.study, [app.study.bank.by_id()["b-short"]], mode="exam", seed=1)
     session.answer("wrong")
     assert not session.can_override
     with pytest.raises(SessionClosed):
@@ -222,7 +219,7 @@ async def test_an_override_in_review_reschedules_the_card_as_right(
         assert result.rating is not None and result.rating >= 2
         assert result.due is not None and again_due is not None and result.due > again_due
         assert "Right" in feedback_text(app) and "next in" in feedback_text(app)
-    stored_card = Card.from_json(app.store.cards("ana", app.bank.title)["b-short"])
+    stored_card = Card.from_json(app.study.store.cards("ana", app.study.key)["b-short"])
     assert stored_card.due.timestamp() == pytest.approx(result.due)
 
 
@@ -241,9 +238,9 @@ async def test_time_running_out_saves_what_is_typed(small_bank_path: Path, tmp_p
         assert isinstance(app.screen, SummaryScreen)
         assert "time ran out" in str(app.screen.query_one("#exam-title").render())
         assert "Score: 1 of 2" in str(app.screen.query_one("#score").render())
-    [attempt] = app.store.history("ana", app.bank.title, "b-short")
+    [attempt] = app.study.store.history("ana", app.study.key, "b-short")
     assert attempt.given == "attention" and attempt.correct
-    [left] = app.store.history("ana", app.bank.title, "a-choice")
+    [left] = app.study.store.history("ana", app.study.key, "a-choice")
     assert left.unanswered and not left.correct
 
 
@@ -276,14 +273,14 @@ def test_the_session_refuses_answers_after_its_deadline(small_bank_path: Path) -
     bank = load_bank(small_bank_path)
     store = SQLiteStore.in_memory(clock=clock)
     questions = [bank.by_id()["a-choice"], bank.by_id()["a-tf"]]
-    session = StudySession(bank, store, "ana", questions, mode="exam", seed=1, time_limit=30)
+    session = StudySession(Study(bank, store, "ana"), questions, mode="exam", seed=1, time_limit=30)
     session.answer("B")
     session.advance()
     clock.advance(31)
     with pytest.raises(SessionClosed):
         session.answer("false")
     session.time_up(None)
-    assert store.count_answers("ana", bank.title) == 2
+    assert store.count_answers("ana", bank.key) == 2
     assert session.score == (1, 2) and session.unanswered == 1
 
 
@@ -301,9 +298,9 @@ async def test_an_exam_with_unanswered_questions_scores_over_all_of_them(
         assert "Score: 1 of 5 (20%) · 4 unanswered" in str(app.screen.query_one("#score").render())
         changes = [t.change for t in app.screen.session.topic_results()]
         assert changes == ["first", "first"]
-    alpha, beta = app.store.topic_summary("ana", app.bank.title, ["alpha", "beta"])
+    alpha, beta = app.study.store.topic_summary("ana", app.study.key, ["alpha", "beta"])
     assert (alpha.attempts, alpha.correct, beta.attempts, beta.correct) == (3, 1, 2, 0)
-    [record] = app.store.sessions("ana", app.bank.title)
+    [record] = app.study.store.sessions("ana", app.study.key)
     assert (record.answered, record.correct) == (5, 1)
 
 
@@ -370,21 +367,21 @@ async def test_a_multi_answer_stores_its_partial_score_and_marks_each_option(
     app = make(small_bank_path, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(app, pilot, "a-multi")  # right: A and C
-        shown = screen_of(app).session.choices(app.bank.by_id()["a-multi"])
+        shown = screen_of(app).session.choices(app.study.bank.by_id()["a-multi"])
         await pilot.press(str(shown.index("A") + 1), str(shown.index("B") + 1), "enter")
         await pilot.pause()
         text = feedback_text(app)
         assert "✓" in text and "✗" in text and "(missed)" in text
-    [attempt] = app.store.history("ana", app.bank.title, "a-multi")
+    [attempt] = app.study.store.history("ana", app.study.key, "a-multi")
     assert not attempt.correct and attempt.score == 0.0  # (1 right - 1 wrong) / 2
     app = make(small_bank_path, tmp_path / "again")
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(app, pilot, "a-multi")
-        shown = screen_of(app).session.choices(app.bank.by_id()["a-multi"])
+        shown = screen_of(app).session.choices(app.study.bank.by_id()["a-multi"])
         await pilot.press(str(shown.index("A") + 1), "enter")
         await pilot.pause()
         assert "Partly right" in feedback_text(app)
-    [attempt] = app.store.history("ana", app.bank.title, "a-multi")
+    [attempt] = app.study.store.history("ana", app.study.key, "a-multi")
     assert not attempt.correct and attempt.score == 0.5
 
 
@@ -436,9 +433,9 @@ async def test_ending_an_exam_counts_what_was_typed(
         await pilot.press(*"attention")
         await pilot.press(*(["escape", "y"] if how == "escape" else ["ctrl+q"]))
         await pilot.pause()
-    [typed] = app.store.history("ana", app.bank.title, "b-short")
+    [typed] = app.study.store.history("ana", app.study.key, "b-short")
     assert typed.given == "attention" and typed.correct and not typed.unanswered
-    [left] = app.store.history("ana", app.bank.title, "a-choice")
+    [left] = app.study.store.history("ana", app.study.key, "a-choice")
     assert left.unanswered
 
 
@@ -448,7 +445,7 @@ async def test_the_exam_report_shows_partial_credit_and_each_option(
     app = make(small_bank_path, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(app, pilot, "a-multi", mode="exam")
-        shown = screen_of(app).session.choices(app.bank.by_id()["a-multi"])
+        shown = screen_of(app).session.choices(app.study.bank.by_id()["a-multi"])
         await pilot.press(str(shown.index("A") + 1), "enter")
         await pilot.pause()
         report = report_text(app)

@@ -13,6 +13,7 @@ from quiz.cli.common import (
     open_store,
     profile_name,
 )
+from quiz.core.study import Study
 
 
 def reset(argv: Sequence[str]) -> int:
@@ -33,7 +34,8 @@ def reset(argv: Sequence[str]) -> int:
     profile = profile_name(args)
     store = open_store(args)
     try:
-        count = store.count_answers(profile, bank.title, args.topic)
+        key = Study.open(bank, store, profile).key  # progress under its title becomes its id's
+        count = store.count_answers(profile, key, args.topic)
         scope = f"topic '{args.topic}' of " if args.topic else ""
         what = (
             f"{count} recorded answer{'s' * (count != 1)} of profile '{profile}' in {scope}"
@@ -45,7 +47,7 @@ def reset(argv: Sequence[str]) -> int:
         if not args.yes and not confirm(f"Remove {what}? This cannot be undone. [y/N] "):
             print("Nothing removed.")
             return 1
-        store.reset(profile, bank.title, args.topic)
+        store.reset(profile, key, args.topic)
     finally:
         store.close()
     print(f"Removed {what}.")

@@ -13,6 +13,7 @@ from quiz.cli.common import (
     profile_name,
     stdout_or_fail,
 )
+from quiz.core.study import Study
 
 
 def stats(argv: Sequence[str]) -> int:
@@ -32,7 +33,8 @@ def stats(argv: Sequence[str]) -> int:
     try:
         if args.profile is not None:
             known_profile(store, profile)
-        rows = store.topic_summary(profile, bank.title, bank.topics)
+        study = Study.open(bank, store, profile)  # progress kept under its title becomes its id's
+        rows = store.topic_summary(profile, study.key, bank.topics)
     finally:
         store.close()
     from quiz.reports.stats import stats_csv, stats_json, stats_table

@@ -19,6 +19,7 @@ from quiz.cli.common import (
 from quiz.core.modes import MODES
 from quiz.core.options import parse_count, parse_duration, parse_seed
 from quiz.core.scheduling import DEFAULT_RETENTION
+from quiz.core.study import Study
 from quiz.store.api import StoreError
 from quiz.store.sqlite import SQLiteStore
 
@@ -35,15 +36,31 @@ def _retention(raw: str) -> float:
     return value
 
 
-MODE_HELP = """\
-modes (--mode, or a key on the home screen):
-  practice   shuffled questions from the chosen topics, feedback after each (Enter)
-  review     spaced repetition (FSRS): only the cards that are due (r)
-  drill      mostly your weakest topics and most-missed questions (d)
-  exam       N questions (default 20) in an order fixed by --seed; optional --time;
-             verdicts and a full report at the end; schedules are left alone (e)
-  mistakes   the questions you last got wrong, most recent first (m)
-"""
+def _mode_help() -> str:
+    """The modes, a line or two each, for the end of `quiz --help`."""
+    lines = ["modes (--mode, or a key on the home screen):"]
+    for name, mode in MODES.items():
+        first, *rest = f"{mode.cli_help.format(count=mode.count)} ({mode.key_display})".split("\n")
+        lines.append(f"  {name:<11}{first}")
+        lines.extend(f"  {'':<11}{line}" for line in rest)
+    return "\n".join(lines) + "\n"
+
+
+def _count_help() -> str:
+    """The help of --count: the first mode's count, and the modes whose count differs
+    ("default: 20 for review, exam and mistakes, else 10")."""
+    first, *others = MODES.values()
+    by_count: dict[int, list[str]] = {}
+    for mode in others:
+        if mode.count != first.count:
+            by_count.setdefault(mode.count, []).append(mode.name)
+    parts = [
+        f"{count} for {', '.join(names[:-1])}{' and ' * (len(names) > 1)}{names[-1]}"
+        for count, names in by_count.items()
+    ]
+    if not parts:
+        return f"questions per session (default: {first.count})"
+    return f"questions per session (default: {'; '.join(parts)}, else {first.count})"
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -51,7 +68,7 @@ def _app_parser() -> argparse.ArgumentParser:
         prog="quiz",
         description="Study a YAML question bank in the terminal; progress per topic is saved "
         "as you answer.",
-        epilog=MODE_HELP + "\n"
+        epilog=_mode_help() + "\n"
         "other commands:\n"
         "  quiz validate PATH...   check bank files and summarise them\n"
         "  quiz lint BANK...       find item-writing flaws (quiz lint --rules lists them)\n"
@@ -72,7 +89,7 @@ def _app_parser() -> argparse.ArgumentParser:
     add_store_options(parser)
     parser.add_argument(
         "--mode",
-        choices=MODES,
+        choices=list(MODES),
         default=None,
         help="start a session of this mode at once (default: the home screen)",
     )
@@ -84,7 +101,7 @@ def _app_parser() -> argparse.ArgumentParser:
         type=option_type(parse_count),
         default=None,
         metavar="N",
-        help="questions per session (default: 20 for exam and review, else 10)",
+        help=_count_help(),
     )
     parser.add_argument(
         "--time",
@@ -142,9 +159,7 @@ def run_app(argv: Sequence[str]) -> int:
     from quiz.tui.app import QuizApp  # Textual is imported only when the app runs
 
     app = QuizApp(
-        bank,
-        store,
-        profile_name(args),
+        Study.open(bank, store, profile_name(args)),
         mode=args.mode,
         topics=topics,
         count=args.count,

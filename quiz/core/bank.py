@@ -91,6 +91,12 @@ class Bank:
     description: str = ""
     source: str = ""
     lint_ignore: tuple[str, ...] = ()  # lint rules switched off for the whole bank
+    id: str | None = None  # the bank's stable identity, if its author gave one
+
+    @property
+    def key(self) -> str:
+        """What the bank's progress is kept under: its id, or else its title."""
+        return self.id or self.title
 
     def topic_name(self, topic: str) -> str:
         return self.topics.get(topic, topic)

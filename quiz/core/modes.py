@@ -6,19 +6,25 @@
 - exam: a fixed set of questions in an order fixed by the seed, so a class can sit the same
   one; flashcards are left out.
 - mistakes: the questions last answered wrong, most recent first.
+
+Each mode is described once, in `MODES`; the command line, the app, its help and the session
+take from its record what they need.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from fsrs import Scheduler
 
 from quiz.core.bank import Bank, Question
-from quiz.core.scheduling import Cards, TopicRecall
+from quiz.core.scheduling import Cards, TopicRecall, personal_pace
+from quiz.core.study import Study
 from quiz.store.api import QuestionStats, TopicStats
 
-MODES = ("practice", "review", "drill", "exam", "mistakes")
-DEFAULT_COUNT = {"practice": 10, "review": 20, "drill": 10, "exam": 20, "mistakes": 20}
 UNKNOWN_MASTERY = 0.5  # a topic never studied is neither weak nor strong
 
 
@@ -129,3 +135,180 @@ def drill(
         if not remaining[topic]:
             del remaining[topic]
     return chosen
+
+
+# --- the modes, one record each -------------------------------------------------------------
+
+
+class Draw:
+    """What a mode draws a session's questions from: the study, the topics (none: all), how
+    many, and the session's seed and random numbers. The learner's progress is read from the
+    store only when a mode asks for it, once; a read that fails raises StoreError."""
+
+    def __init__(
+        self,
+        study: Study,
+        topics: tuple[str, ...],
+        count: int,
+        seed: int,
+        rng: random.Random,
+        scheduler: Scheduler,
+    ) -> None:
+        self.study = study
+        self.bank = study.bank
+        self.topics = topics
+        self.count = count
+        self.seed = seed
+        self.rng = rng
+        self.scheduler = scheduler
+        self.loaded_cards: Cards | None = None  # the review cards, once a mode has read them
+
+    @property
+    def cards(self) -> Cards:
+        """The profile's review cards."""
+        if self.loaded_cards is None:
+            self.loaded_cards = self.study.cards(self.scheduler)
+        return self.loaded_cards
+
+    @cached_property
+    def now(self) -> float:
+        return self.study.store.clock()
+
+    @cached_property
+    def stats(self) -> dict[str, QuestionStats]:
+        """Per question answered at least once: attempts, misses and the latest result."""
+        return self.study.store.question_stats(self.study.profile, self.study.key)
+
+    @cached_property
+    def summary(self) -> list[TopicStats]:
+        study = self.study
+        return study.store.topic_summary(study.profile, study.key, self.bank.topics)
+
+    def pace(self) -> float:
+        """The learner's usual speed, which a review's ratings take into account."""
+        study = self.study
+        return personal_pace(study.store.paces(study.profile, study.key), self.bank)
+
+
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """What Escape asks before it ends a session of a mode with questions left:
+    "End the exam? 3 questions unanswered — y/N", then `detail`."""
+
+    thing: str  # what is left, one of them: "question"
+    state: str  # what they are then: "unanswered"
+    detail: str  # what becomes of them
+
+    def question(self, mode: str, left: int) -> str:
+        return f"End the {mode}? {left} {self.thing}{'s' * (left != 1)} {self.state} — y/N"
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """One way of studying: how it is started, what it says, how it picks its questions and
+    how its sessions behave."""
+
+    name: str  # typed after --mode, and kept in the store with each session
+    key: str  # the home screen's key for it
+    count: int  # questions per session unless told otherwise
+    help: str  # one line: the command palette
+    key_help: str  # the help screen's line for its key, after "name: "
+    cli_help: str  # `quiz --help`; may run over lines; {count} is the default count
+    empty: str  # said when it has nothing to ask
+    pick: Callable[[Draw], list[Question]]  # the session's questions, in order
+    feedback: bool = True  # each answer judged at once; False: the verdicts at the end
+    moves_cards: bool = False  # each answer moves the question's review card on
+    setup: bool = False  # a dialog asks for its settings before it starts (the exam's)
+    timed: bool = False  # the time limit applies to it
+    in_header: bool = True  # the question screen names it (not practice, the plain default)
+    unfinished: Unfinished | None = None  # Escape asks first, saying this; None: it does not
+    notice: Callable[[Draw, list[Question]], str | None] | None = None  # said as it starts
+
+    @property
+    def title(self) -> str:
+        return self.name.capitalize()
+
+    @property
+    def key_display(self) -> str:
+        """The key as help texts name it: "Enter", "r"."""
+        return self.key.capitalize() if len(self.key) > 1 else self.key
+
+
+def _drill(draw: Draw) -> list[Question]:
+    recall = draw.cards.by_topic(draw.bank, draw.now, draw.stats)
+    mastery_by_topic = mastery(draw.summary, recall)
+    return drill(draw.bank, draw.topics, draw.rng, draw.count, mastery_by_topic, draw.stats)
+
+
+def _exam_notice(draw: Draw, questions: list[Question]) -> str | None:
+    return exam_notice(draw.bank, draw.topics, draw.count, len(questions))
+
+
+NOTHING_IN_TOPICS = "No questions in the chosen topics."
+
+MODES: dict[str, Mode] = {
+    mode.name: mode
+    for mode in (
+        Mode(
+            "practice",
+            key="enter",
+            count=10,
+            help="Shuffled questions from the chosen topics, with feedback after each",
+            key_help="shuffled questions, feedback after each",
+            cli_help="shuffled questions from the chosen topics, feedback after each",
+            empty=NOTHING_IN_TOPICS,
+            pick=lambda d: practice(d.bank, d.topics, d.rng, d.count),
+            in_header=False,
+        ),
+        Mode(
+            "review",
+            key="r",
+            count=20,
+            help="Spaced repetition: the cards that are due today",
+            key_help="spaced repetition, the cards due now",
+            cli_help="spaced repetition (FSRS): only the cards that are due",
+            empty="Nothing is due for review. Come back later, or practise.",
+            pick=lambda d: review(d.bank, d.topics, d.cards, d.now, d.count),
+            moves_cards=True,
+            unfinished=Unfinished(
+                "card", "not reviewed", "They stay due; your answers so far are saved."
+            ),
+        ),
+        Mode(
+            "drill",
+            key="d",
+            count=10,
+            help="Mostly your weakest topics and most-missed questions",
+            key_help="mostly weak topics, most-missed questions first",
+            cli_help="mostly your weakest topics and most-missed questions",
+            empty=NOTHING_IN_TOPICS,
+            pick=_drill,
+        ),
+        Mode(
+            "exam",
+            key="e",
+            count=20,
+            help="A fixed set in an order fixed by the seed; verdicts at the end",
+            key_help="choose questions, time limit and seed, then start",
+            cli_help="N questions (default {count}) in an order fixed by --seed; optional "
+            "--time;\nverdicts and a full report at the end; schedules are left alone",
+            empty=NOTHING_IN_TOPICS,
+            pick=lambda d: exam(d.bank, d.topics, d.seed, d.count),
+            feedback=False,
+            setup=True,
+            timed=True,
+            unfinished=Unfinished("question", "unanswered", "Unanswered questions count as wrong."),
+            notice=_exam_notice,
+        ),
+        Mode(
+            "mistakes",
+            key="m",
+            count=20,
+            help="The questions you last got wrong, most recent first",
+            key_help="the questions you last got wrong",
+            cli_help="the questions you last got wrong, most recent first",
+            empty="No mistakes to review: every question you missed, you have since got right.",
+            pick=lambda d: mistakes(d.bank, d.topics, d.stats, d.count),
+        ),
+    )
+}

@@ -9,10 +9,12 @@ from typing import Any, TypeVar
 
 from fsrs import Card, Rating
 
-from quiz.core.bank import Bank, Question
+from quiz.core.bank import Question
 from quiz.core.grading import Grade, Response, Vocabulary, grade
+from quiz.core.modes import MODES, Mode
 from quiz.core.scheduling import Cards, rating
-from quiz.store.api import Answer, ProgressStore, Session, StoreError
+from quiz.core.study import Study
+from quiz.store.api import Answer, Session, StoreError
 
 T = TypeVar("T")
 
@@ -67,9 +69,7 @@ class StudySession:
 
     def __init__(
         self,
-        bank: Bank,
-        store: ProgressStore,
-        profile: str,
+        study: Study,
         questions: Sequence[Question],
         *,
         mode: str = "practice",
@@ -81,32 +81,33 @@ class StudySession:
         time_limit: float | None = None,
         vocabulary: Vocabulary | None = None,
     ) -> None:
-        """`cards` (review mode) are moved on by each answer; `time_limit` is in seconds;
-        `vocabulary` is the bank's words, which a typed answer may not be a typo of."""
-        self.bank = bank
-        self.store = store
-        self.profile = profile
+        """`mode` is a name in `MODES`; `cards` (review mode) are moved on by each answer;
+        `time_limit` is in seconds; `vocabulary` is the bank's words, which a typed answer may
+        not be a typo of."""
+        self.study = study
         self.questions = list(questions)
-        self.mode = mode
+        self.mode = mode  # its name, as the store keeps it
+        self.way: Mode = MODES[mode]
         self.seed = seed
-        self.clock = clock or store.clock
+        self.clock = clock or study.store.clock
         self.cards = cards
         self.pace = pace
-        self.vocabulary = vocabulary or Vocabulary(bank.questions)
+        self.vocabulary = vocabulary or Vocabulary(study.bank.questions)
         rng = rng or random.Random(seed)
         self.choice_order = {
             q.id: tuple(rng.sample(q.choices, len(q.choices))) if q.shuffle else q.choices
             for q in self.questions
         }
         self.save_error: str | None = None
+        store, profile, key = study.store, study.profile, study.key
         summary = self._save(
-            lambda: store.topic_summary(profile, bank.title, bank.topics),
+            lambda: store.topic_summary(profile, key, study.bank.topics),
             "earlier scores could not be read",
         )
         self.before = {t.topic: t.recent_accuracy for t in summary or ()}
         # No session in the store: the questions can still be asked, each shown as not saved.
         self.record = self._save(
-            lambda: store.start_session(profile, bank.title, mode, seed),
+            lambda: store.start_session(profile, key, mode, seed),
             "this session could not be saved",
         )
         self.index = 0
@@ -120,7 +121,7 @@ class StudySession:
     @property
     def feedback(self) -> bool:
         """Whether each answer is judged at once; an exam keeps its verdicts for the end."""
-        return self.mode != "exam"
+        return self.way.feedback
 
     def time_left(self) -> float | None:
         return None if self.deadline is None else max(0.0, self.deadline - self.clock())
@@ -194,7 +195,8 @@ class StudySession:
             answered_at=now,
         )
         answer_id = self._save(
-            lambda: self.store.record(self._saved(record), answer), "this answer could not be saved"
+            lambda: self.study.store.record(self._saved(record), answer),
+            "this answer could not be saved",
         )
         result = Result(question, verdict, seconds, answer_id, **_schedule(rated, card))
         self.results.append(result)
@@ -244,7 +246,9 @@ class StudySession:
             card = self.cards.review(question, rated, self.clock())
         if old.answer_id is not None:
             answer_id = old.answer_id
-            self._save(lambda: self.store.override(answer_id, card), "the override was not saved")
+            self._save(
+                lambda: self.study.store.override(answer_id, card), "the override was not saved"
+            )
         result = replace(old, grade=verdict, overridden=True, **_schedule(rated, card))
         self.results[self.index] = result
         return result
@@ -268,14 +272,16 @@ class StudySession:
                 self._record_unanswered(question)
         record = self.record
         if record is not None:
-            self._save(lambda: self.store.end_session(record), "the session's end was not saved")
+            self._save(
+                lambda: self.study.store.end_session(record), "the session's end was not saved"
+            )
 
     def _record_unanswered(self, question: Question) -> None:
         verdict = Grade(False, "", question.answer_text, score=0.0)
         record = self.record
         answer = answer_for(question, "", False, 0.0, unanswered=True)
         answer_id = self._save(
-            lambda: self.store.record(self._saved(record), answer),
+            lambda: self.study.store.record(self._saved(record), answer),
             "an unanswered question could not be saved",
         )
         self.results.append(Result(question, verdict, 0.0, answer_id, unanswered=True))
@@ -297,7 +303,7 @@ class StudySession:
             per_topic.setdefault(r.question.topic, []).append(r.grade.correct)
         return [
             TopicResult(topic, sum(marks), len(marks), self.before.get(topic))
-            for topic in self.bank.topics
+            for topic in self.study.bank.topics
             if (marks := per_topic.get(topic))
         ]
 

@@ -33,7 +33,7 @@ from quiz.core.bank import (
 )
 from quiz.paths import config_dir
 
-FORMAT = "quiz-bank-cache/3"
+FORMAT = "quiz-bank-cache/4"
 KEY_NAME = "cache.key"
 MAX_CACHE_BYTES = 4 * MAX_FILE_BYTES  # a cache file larger than this is not one of ours
 # The bank's text filter (quiz.core.bank.safe_text), applied once to the whole payload rather than
@@ -155,6 +155,7 @@ def _write(cache_file: Path, header: dict[str, str], bank: Bank, key: bytes) -> 
 def _to_json(bank: Bank) -> dict[str, Any]:
     return {
         "title": bank.title,
+        "id": bank.id,
         "description": bank.description,
         "source": bank.source,
         "topics": list(bank.topics.items()),
@@ -194,6 +195,7 @@ def _from_json(data: dict[str, Any], path: Path) -> Bank:
     return Bank(
         path=path,
         title=data["title"],
+        id=data["id"],
         questions=questions,
         topics=dict(data["topics"]),
         description=data["description"],

@@ -2,59 +2,43 @@
 
 The YAML is composed into nodes by PyYAML's base loader (its C version where available), so
 no object is ever constructed and no scalar is ever coerced: `no`, `3.10` and `2024-04-18`
-stay the text the author wrote. The nodes are then checked against the bank format, and
-every problem is reported as `PATH:LINE:COLUMN: message`.
+stay the text the author wrote. Here the file must be well-formed YAML, a mapping, and each
+record's keys must be fields; the nodes become a draft bank, which `quiz.formats.rules`
+checks against the bank format. Every problem is reported as `PATH:LINE:COLUMN: message`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from quiz.core.bank import (
-    BLANK,
-    QUESTION_TYPES,
-    Bank,
-    BankError,
-    BankErrors,
-    Question,
-    QuestionType,
-    parse_blanks,
-    paused_gc,
-    read_bank_bytes,
-    safe_text,
+from quiz.core.bank import Bank, BankError, BankErrors, paused_gc, read_bank_bytes, safe_text
+from quiz.formats.rules import (
+    DraftBank,
+    DraftQuestion,
+    Located,
+    Null,
+    Pairs,
+    Value,
+    build_bank,
+    kind_of,
+    read_fields,
 )
 
-MAX_TEXT_CHARS = 20_000
 MAX_NESTING = 500  # PyYAML's C composer recurses per level and overflows its stack near 100k
-MIN_CHOICES, MAX_CHOICES = 2, 9
-MAX_BLANKS = 20  # one box per blank: a screen of them is the most a learner can fill
 
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
-BANK_FIELDS = ("title", "description", "source", "topics", "questions", "lint")
-QUESTION_FIELDS = (
-    "id",
-    "topic",
-    "type",
-    "prompt",
-    "choices",
-    "answer",
-    "accept",
-    "explanation",
-    "ref",
-    "tags",
-    "shuffle",
-    "lint",
-)
+# A bank's and a question's keys in YAML are the names of the draft's fields.
+BANK_FIELDS = tuple(field.name for field in dataclasses.fields(DraftBank))
+QUESTION_FIELDS = tuple(field.name for field in dataclasses.fields(DraftQuestion))
 
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_COMMA_IN_TOPIC = "a topic id cannot contain ',' (commas separate the topics of --topics)"
 
 
 def load_bank(path: Path) -> Bank:
@@ -78,7 +62,14 @@ def _parse_bank(path: Path, data: bytes) -> Bank:
         raise BankErrors([_reader_error(path, text, exc)]) from None
     if root is None:
         raise BankErrors([_at(path, 1, 1, "the file is empty; a bank needs a title and questions")])
-    return _Checker(path).bank(root)
+    document = _located(root)
+    if not isinstance(document.value, Pairs):
+        kind = kind_of(document.value)
+        message = f"a bank must be a mapping with 'title' and 'questions', not {kind}"
+        raise BankErrors([_at(path, document.line, document.column, message)])
+    problems: list[Located[str]] = []  # found in the keys, reported with the broken rules
+    draft = _draft(read_fields(document.value, BANK_FIELDS, "the bank", problems), problems)
+    return build_bank(path, Located(draft, document.line, document.column), problems)
 
 
 def _at(path: Path, line: int, column: int, message: str) -> BankError:
@@ -220,328 +211,43 @@ def _line(text: str, index: int) -> str:
     return lines[index] if index < len(lines) else ""
 
 
-def _kind(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    return "a list" if isinstance(node, SequenceNode) else "text"
+def _located(node: Node) -> Located[Value]:
+    """The node's value as the author wrote it (every scalar as its text), and where."""
+    value: Value
+    if isinstance(node, ScalarNode):
+        value = node.value
+        if value in _NULLS and node.style in (None, ""):  # plain: style None in Python, "" in C
+            value = Null(value)
+    elif isinstance(node, SequenceNode):
+        value = tuple([_located(item) for item in node.value])
+    else:
+        value = Pairs(tuple([(_located(key), _located(item)) for key, item in node.value]))
+    mark = node.start_mark
+    return Located(value, mark.line + 1, mark.column + 1)
 
 
-def _hint(word: str, options: Sequence[str]) -> str:
-    """ "; did you mean 'x'?" for the closest option, if one is close (60% alike or more).
-
-    rapidfuzz compares in C: 5,000 misspelt topics against 5,000 topics take about a second,
-    where difflib took minutes, so no bank under the size limit makes validation slow.
-    """
-    from rapidfuzz import fuzz, process
-
-    close = process.extractOne(word, options, scorer=fuzz.ratio, score_cutoff=60)
-    return f"; did you mean '{safe_text(close[0])}'?" if close else ""
+def _draft(fields: dict[str, Located[Value]], problems: list[Located[str]]) -> DraftBank:
+    """The bank from its fields, each question's read from its mapping; problems with the
+    questions' keys go to `problems`."""
+    questions = fields.pop("questions", None)
+    return DraftBank(**fields, questions=_questions(questions, problems))
 
 
-class _Checker:
-    """Walks the composed nodes once, building the bank and collecting every error."""
+def _questions(
+    field: Located[Value] | None, problems: list[Located[str]]
+) -> Located[tuple[Located[DraftQuestion | Value], ...]] | None:
+    """The questions list, each mapping read as a question's fields. Anything but a list
+    holds no questions, which the rules report."""
+    if field is None:
+        return None
+    items = field.value if isinstance(field.value, tuple) else ()
+    drafts = tuple(_question(item, problems) for item in items)
+    return Located(drafts, field.line, field.column)
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.errors: list[BankError] = []
-        self.id_lines: dict[str, int] = {}  # question id -> line it was first used on
-        self.topic_ids: tuple[str, ...] = ()
 
-    def error(self, node: Node, message: str) -> None:
-        mark = node.start_mark
-        self.errors.append(_at(self.path, mark.line + 1, mark.column + 1, message))
-
-    def fields(self, node: MappingNode, known: tuple[str, ...], what: str) -> dict[str, Node]:
-        """The mapping's values by key, reporting duplicate and unknown keys."""
-        found: dict[str, Node] = {}
-        keys: dict[str, Node] = {}
-        for key_node, value in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.error(key_node, f"the keys of {what} must be plain names")
-                continue
-            key = key_node.value
-            if key in keys:
-                first = keys[key].start_mark.line + 1
-                self.error(
-                    key_node, f"duplicate key '{safe_text(key)}' (first given on line {first})"
-                )
-            elif key not in known:
-                self.error(
-                    key_node, f"unknown field '{safe_text(key)}' in {what}{_hint(key, known)}"
-                )
-            else:
-                keys[key] = key_node
-                found[key] = value
-        return found
-
-    def text(self, node: Node | None, name: str, *, required: bool = False) -> str:
-        if node is None:
-            return ""
-        if not isinstance(node, ScalarNode):
-            self.error(node, f"'{name}' must be text, not {_kind(node)}")
-            return ""
-        value: str = node.value
-        if node.style in (None, "") and value in _NULLS:  # plain: None in Python, "" in C
-            if required:
-                self.error(node, f"'{name}' is empty")
-            return ""
-        value = safe_text(value).strip()
-        if len(value) > MAX_TEXT_CHARS:
-            self.error(
-                node,
-                f"'{name}' is {len(value):,} characters; at most {MAX_TEXT_CHARS:,} are allowed",
-            )
-            return ""
-        if required and not value:
-            self.error(node, f"'{name}' is empty")
-        return value
-
-    def texts(self, node: Node | None, name: str) -> tuple[str, ...]:
-        """A list of text, or a single text standing for a list of one."""
-        if node is None:
-            return ()
-        if isinstance(node, ScalarNode):
-            single = self.text(node, name)
-            return (single,) if single else ()
-        if not isinstance(node, SequenceNode):
-            self.error(node, f"'{name}' must be a list of text, not {_kind(node)}")
-            return ()
-        items = []
-        for item in node.value:
-            if not isinstance(item, ScalarNode):
-                self.error(item, f"each of '{name}' must be text, not {_kind(item)}")
-                continue
-            value = self.text(item, name)
-            if not value:
-                self.error(item, f"an item of '{name}' is empty")
-            else:
-                items.append(value)
-        return tuple(items)
-
-    def bank(self, root: Node) -> Bank:
-        if not isinstance(root, MappingNode):
-            self.error(
-                root, f"a bank must be a mapping with 'title' and 'questions', not {_kind(root)}"
-            )
-            raise BankErrors(self.errors)
-        fields = self.fields(root, BANK_FIELDS, "the bank")
-        title = self.text(fields.get("title"), "title", required=True)
-        if "title" not in fields:
-            self.error(root, "missing required field 'title'")
-        topics = self.topics(fields.get("topics"))
-        questions = self.questions(fields.get("questions"), root, topics)
-        lint_ignore = self.lint(fields.get("lint"))
-        if self.errors:
-            raise BankErrors(self.errors)
-        if not topics:
-            topics = {q.topic: q.topic for q in questions}
-        return Bank(
-            path=self.path,
-            title=title,
-            questions=tuple(questions),
-            topics=topics,
-            description=self.text(fields.get("description"), "description"),
-            source=self.text(fields.get("source"), "source"),
-            lint_ignore=lint_ignore,
-        )
-
-    def topics(self, node: Node | None) -> dict[str, str]:
-        if node is None:
-            return {}
-        if not isinstance(node, MappingNode):
-            self.error(node, f"'topics' must map topic ids to display names, not {_kind(node)}")
-            return {}
-        topics: dict[str, str] = {}
-        for key_node, value in node.value:
-            key = self.text(key_node, "topic id", required=True)
-            if "," in key:
-                self.error(key_node, _COMMA_IN_TOPIC)
-            if key in topics:
-                self.error(key_node, f"topic '{key}' is listed twice")
-            elif key:
-                topics[key] = self.text(value, f"topics.{key}", required=True) or key
-        return topics
-
-    def questions(self, node: Node | None, root: Node, topics: dict[str, str]) -> list[Question]:
-        if node is None:
-            self.error(root, "missing required field 'questions'")
-            return []
-        if not isinstance(node, SequenceNode) or not node.value:
-            self.error(node, "'questions' must be a list of at least one question")
-            return []
-        self.topic_ids = tuple(topics)  # for hints, made once
-        questions = [self.question(item, topics) for item in node.value]
-        return [q for q in questions if q is not None]
-
-    def question(self, node: Node, topics: dict[str, str]) -> Question | None:
-        if not isinstance(node, MappingNode):
-            self.error(node, f"a question must be a mapping of fields, not {_kind(node)}")
-            return None
-        before = len(self.errors)
-        f = self.fields(node, QUESTION_FIELDS, "a question")
-        for name in ("id", "topic", "type", "prompt"):
-            if name not in f:
-                self.error(node, f"missing required field '{name}'")
-        qid = self.text(f.get("id"), "id", required=True)
-        if qid in self.id_lines:
-            self.error(node, f"duplicate id '{qid}' (first used on line {self.id_lines[qid]})")
-        elif qid:
-            self.id_lines[qid] = node.start_mark.line + 1
-        topic = self.text(f.get("topic"), "topic", required=True)
-        if "," in topic and not topics:
-            self.error(f["topic"], _COMMA_IN_TOPIC)
-        if topic and topics and topic not in topics:
-            self.error(
-                f["topic"],
-                f"topic '{topic}' is not listed under 'topics'{_hint(topic, self.topic_ids)}",
-            )
-        kind = self.text(f.get("type"), "type", required=True)
-        if kind and kind not in QUESTION_TYPES:
-            self.error(
-                f["type"],
-                f"unknown type '{kind}'; use one of "
-                f"{', '.join(QUESTION_TYPES)}{_hint(kind, QUESTION_TYPES)}",
-            )
-        prompt = self.text(f.get("prompt"), "prompt", required=True)
-        explanation = self.text(f.get("explanation"), "explanation")
-        ref = self.text(f.get("ref"), "ref")
-        tags = self.texts(f.get("tags"), "tags")
-        if kind not in QUESTION_TYPES:
-            return None
-        qtype: QuestionType = kind
-        for name, allowed in (
-            ("choices", ("choice", "multi")),
-            ("shuffle", ("choice", "multi")),
-            ("accept", ("short",)),
-        ):
-            if name in f and qtype not in allowed:
-                self.error(f[name], f"'{name}' applies only to {' and '.join(allowed)} questions")
-        choices = self.choices(f.get("choices"), node) if qtype in ("choice", "multi") else ()
-        answers, blanks = self.answers(qtype, f, node, choices, prompt)
-        shuffle = self.flag(f.get("shuffle"), "shuffle", default=True)
-        lint_ignore = self.lint(f.get("lint"))
-        if len(self.errors) > before:
-            return None
-        return Question(
-            id=qid,
-            topic=topic,
-            type=qtype,
-            prompt=prompt,
-            answers=answers,
-            choices=choices,
-            blanks=blanks,
-            explanation=explanation,
-            ref=ref,
-            tags=tags,
-            shuffle=shuffle,
-            line=node.start_mark.line + 1,
-            column=node.start_mark.column + 1,
-            lint_ignore=lint_ignore,
-        )
-
-    def choices(self, node: Node | None, question: Node) -> tuple[str, ...]:
-        if node is None:
-            self.error(question, "missing 'choices' (a list of 2 to 9 options)")
-            return ()
-        choices = self.texts(node, "choices")
-        if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-            self.error(node, f"'choices' has {len(choices)}; give {MIN_CHOICES} to {MAX_CHOICES}")
-        seen: set[str] = set()
-        for choice in choices:
-            if choice in seen:
-                self.error(node, f"choice '{choice}' is given twice")
-            seen.add(choice)
-        return choices
-
-    def answers(
-        self,
-        qtype: QuestionType,
-        f: dict[str, Node],
-        question: Node,
-        choices: tuple[str, ...],
-        prompt: str,
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-        node = f.get("answer")
-        if qtype == "cloze":
-            if node is not None:
-                self.error(
-                    node,
-                    "a cloze question has no 'answer'; mark blanks in the prompt "
-                    "as {{answer}} or {{answer|alternative}}",
-                )
-            blanks = parse_blanks(prompt)
-            if prompt and not blanks:
-                self.error(f["prompt"], "a cloze prompt needs at least one {{blank}}")
-            if len(blanks) > MAX_BLANKS:
-                self.error(
-                    f["prompt"],
-                    f"a cloze has {len(blanks)} blanks; at most {MAX_BLANKS} are allowed",
-                )
-            if any(not alt for alternatives in blanks for alt in alternatives):
-                self.error(f["prompt"], "a cloze blank or one of its alternatives is empty")
-            if any("{" in alt or "}" in alt for alternatives in blanks for alt in alternatives) or (
-                "{{" in BLANK.sub("", prompt) or "}}" in BLANK.sub("", prompt)
-            ):
-                self.error(
-                    f["prompt"],
-                    "a cloze blank is {{answer}}: braces inside a blank, or an unmatched "
-                    "{{ or }}, are not allowed",
-                )
-            return (), blanks
-        if node is None:
-            self.error(question, "missing required field 'answer'")
-            return (), ()
-        if qtype == "multi":
-            answers = self.texts(node, "answer")
-            if not answers:
-                self.error(node, "a multi question needs at least one right choice")
-            for answer in answers:
-                self.in_choices(node, answer, choices)
-            if len(set(answers)) != len(answers):
-                self.error(node, "a right choice is listed twice")
-            return answers, ()
-        answer = self.text(node, "answer", required=True)
-        if qtype == "choice":
-            self.in_choices(node, answer, choices)
-        elif qtype == "truefalse":
-            answer = answer.lower()
-            if answer not in ("true", "false"):
-                self.error(node, f"a truefalse answer is true or false, not '{answer}'")
-        elif qtype == "short":
-            return (answer, *self.texts(f.get("accept"), "accept")), ()
-        return (answer,), ()
-
-    def in_choices(self, node: Node, answer: str, choices: tuple[str, ...]) -> None:
-        if choices and answer and answer not in choices:
-            self.error(node, f"answer '{answer}' is not one of the choices{_hint(answer, choices)}")
-
-    def lint(self, node: Node | None) -> tuple[str, ...]:
-        """`lint: {ignore: [rule-id, ...]}`: lint rules switched off here."""
-        if node is None:
-            return ()
-        if not isinstance(node, MappingNode):
-            self.error(
-                node, f"'lint' must be a mapping such as {{ignore: [rule-id]}}, not {_kind(node)}"
-            )
-            return ()
-        fields = self.fields(node, ("ignore",), "'lint'")
-        ignored = self.texts(fields.get("ignore"), "ignore")
-        from quiz.formats.lint import (
-            RULES,  # the rules' ids; plain Python, loaded with the first `lint:`
-        )
-
-        for rule in ignored:
-            if rule not in RULES:
-                self.error(
-                    fields["ignore"], f"unknown lint rule '{rule}'{_hint(rule, tuple(RULES))}"
-                )
-        return ignored
-
-    def flag(self, node: Node | None, name: str, *, default: bool) -> bool:
-        if node is None:
-            return default
-        value = str(node.value).lower() if isinstance(node, ScalarNode) else None
-        if value not in ("true", "false"):
-            self.error(node, f"'{name}' is true or false")
-            return default
-        return value == "true"
+def _question(item: Located[Value], problems: list[Located[str]]) -> Located[DraftQuestion | Value]:
+    """A question's fields from its mapping; anything else is left for the rules to refuse."""
+    if not isinstance(item.value, Pairs):
+        return item
+    fields = read_fields(item.value, QUESTION_FIELDS, "a question", problems)
+    return Located(DraftQuestion(**fields), item.line, item.column)

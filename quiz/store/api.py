@@ -8,12 +8,13 @@ between engines are never counted twice.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 Clock = Callable[[], float]
 Card = tuple[str, float]  # a spaced-repetition card as its JSON and its due time
@@ -173,6 +174,11 @@ class ProgressStore(Protocol):
     def location(self) -> str:
         """Where the progress is kept, fit to show (a password is never part of it)."""
 
+    @property
+    def pending(self) -> int:
+        """How many writes wait in a local outbox for a server that cannot be reached; the
+        app says "saved locally, will sync" while there are any. Always 0 for a file."""
+
     def close(self) -> None: ...
 
     # --- writing --------------------------------------------------------------------------
@@ -279,3 +285,186 @@ def response(value: object) -> Mapping[str, Any] | None:
     if not isinstance(loaded, dict):
         raise ValueError("a damaged row: a response is not a JSON object")
     return loaded
+
+
+# --- what every engine shares -------------------------------------------------------------
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Y = TypeVar("Y")
+
+# Every table that keys rows on a bank, for moving a bank's progress to its new `id:`.
+BANK_TABLES = ("sessions", "answers", "topic_stats", "session_topics", "question_stats", "cards")
+
+
+def newer_schema(version: int) -> StoreError:
+    return StoreError(
+        f"the progress database is from a newer quiz (schema {version}); upgrade quiz"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A decorator for an engine's methods: each fault in `faults` arrives as one StoreError
+    whose message is `reason(fault)`."""
+
+    faults: tuple[type[BaseException], ...]
+    reason: Callable[[BaseException], str]
+
+    def __call__(self, method: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(method)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return method(*args, **kwargs)
+            except StoreError:
+                raise
+            except self.faults as exc:
+                raise StoreError(self.reason(exc)) from exc
+
+        return guarded
+
+    def rows(self, method: Callable[P, Iterator[Y]]) -> Callable[P, Iterator[Y]]:
+        """The same for a method that yields: faults met while iterating, too."""
+
+        @functools.wraps(method)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> Iterator[Y]:
+            try:
+                yield from method(*args, **kwargs)
+            except StoreError:
+                raise
+            except self.faults as exc:
+                raise StoreError(self.reason(exc)) from exc
+
+        return guarded
+
+
+def answer_values(session: Session, answer: Answer, now: float) -> dict[str, Any]:
+    """One answer as the values an engine stores: flags as booleans, the response as JSON
+    text, the time it was answered (`now` when the answer does not say)."""
+    return {
+        "session": session.id,
+        "session_uuid": session.uuid,
+        "profile": session.profile,
+        "bank": session.bank,
+        "qid": answer.question_id,
+        "topic": answer.topic,
+        "given": answer.given,
+        "correct": answer.correct,
+        "score": answer.points,
+        "unanswered": answer.unanswered,
+        "late": answer.late,
+        "overridden": answer.overridden,
+        "seconds": answer.seconds,
+        "at": now if answer.answered_at is None else answer.answered_at,
+        "hash": answer.question_hash,
+        "uuid": answer.id,
+        "response": answer.response_json(),
+    }
+
+
+# What the engines read back, in the order of these columns, built into records. Each
+# engine selects them under these names (casting its own types to these where it must).
+ANSWER_COLUMNS = (
+    "question_id, topic, question_hash, given, correct, seconds, score, response, unanswered,"
+    " late, overridden, uuid, answered_at"
+)
+
+
+def stored_answer(
+    qid: str, topic: str, qhash: str, given: str, right: object, seconds: float, score: float,
+    raw: object, unanswered: object, late: object, overridden: object, uuid: str, at: object,
+) -> Answer:  # fmt: skip
+    """An answer as `ANSWER_COLUMNS` reads it back, each value checked."""
+    return Answer(
+        qid, topic, qhash, given, bool(right), float(seconds), float(score), response(raw),
+        bool(unanswered), bool(late), bool(overridden), id=uuid, answered_at=moment(at),
+    )  # fmt: skip
+
+
+ATTEMPT_COLUMNS = (
+    "a.session_id, a.question_id, a.topic, a.given, a.correct, a.seconds, a.answered_at,"
+    " a.question_hash, s.mode, a.score, a.unanswered, a.overridden, a.late, a.uuid, a.response"
+)
+
+
+def stored_attempt(row: Sequence[Any]) -> Attempt:
+    """An answer with its session's mode, as `ATTEMPT_COLUMNS` reads it back."""
+    return Attempt(
+        session_id=row[0],
+        question_id=row[1],
+        topic=row[2],
+        given=row[3],
+        correct=bool(row[4]),
+        seconds=row[5],
+        answered_at=row[6],
+        question_hash=row[7],
+        mode=row[8],
+        score=row[9],
+        unanswered=bool(row[10]),
+        overridden=bool(row[11]),
+        late=bool(row[12]),
+        id=row[13],
+        response=response(row[14]),
+    )
+
+
+def topic_stats(
+    topics: Iterable[str],
+    totals: Mapping[str, Sequence[Any]],
+    recent: Callable[[str], Iterable[Sequence[Any]]],
+) -> list[TopicStats]:
+    """Per topic, in the order given: `totals` maps a topic to its (topic, attempts, correct,
+    last_at, best_streak) row; `recent(topic)` gives its latest sessions' (attempts, correct),
+    newest first."""
+    result = []
+    for topic in topics:
+        if topic not in totals:
+            result.append(TopicStats(topic))
+            continue
+        _, attempts, correct, last_at, best = totals[topic]
+        trend = tuple(share(c, a) for a, c in reversed(list(recent(topic))))
+        result.append(
+            TopicStats(topic, count(attempts), count(correct), moment(last_at), count(best), trend)
+        )
+    return result
+
+
+def question_record(
+    qid: str, topic: str, attempts: object, wrong: object, last: object, at: object
+) -> QuestionStats:
+    return QuestionStats(qid, topic, count(attempts), count(wrong), bool(last), moment(at))
+
+
+def session_record(
+    sid: int, mode: str, seed: int | None, started: object, ended: object, answered: object,
+    right: object,
+) -> SessionRecord:  # fmt: skip
+    return SessionRecord(
+        sid, mode, seed, moment(started), None if ended is None else moment(ended),
+        count(answered), count(right),
+    )  # fmt: skip
+
+
+def profile_record(name: str, display: str, created: object, answers: object) -> Profile:
+    return Profile(name, display, moment(created), count(answers))
+
+
+def card_sets(
+    rows: Iterable[Sequence[Any]],
+) -> Iterator[tuple[str, str, dict[str, tuple[str, Card]]]]:
+    """Rows of (profile, bank, question id, topic, card, due) as one set per profile and bank."""
+    sets: dict[tuple[str, str], dict[str, tuple[str, Card]]] = {}
+    for who, bank, qid, topic, card, due in rows:
+        sets.setdefault((who, bank), {})[qid] = (topic, (card, moment(due)))
+    for (who, bank), cards in sets.items():
+        yield who, bank, cards
+
+
+def streak(latest_first: Iterable[Sequence[Any]]) -> int:
+    """The run of right answers, counted back from the latest: rows of (correct,)."""
+    run = 0
+    for (right,) in latest_first:
+        if not right:
+            break
+        run += 1
+    return run

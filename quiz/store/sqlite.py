@@ -13,17 +13,20 @@ import functools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from quiz.store.api import (
+    ANSWER_COLUMNS,
+    ATTEMPT_COLUMNS,
+    BANK_TABLES,
     TREND_SESSIONS,
     Answer,
     Attempt,
     Card,
     Clock,
+    Guard,
     Profile,
     QuestionStats,
     Session,
@@ -31,11 +34,19 @@ from quiz.store.api import (
     Sitting,
     StoreError,
     TopicStats,
-    count,
+    answer_values,
+    card_sets,
     moment,
     new_id,
-    response,
+    newer_schema,
+    profile_record,
+    question_record,
+    session_record,
     share,
+    stored_answer,
+    stored_attempt,
+    streak,
+    topic_stats,
 )
 
 DB_NAME = "progress.db"
@@ -162,9 +173,6 @@ MIGRATIONS: list[str] = [
     CREATE INDEX answers_by_time ON answers(profile, bank, answered_at);
     """,
 ]
-# Every table that keys rows on a bank, for moving a bank's progress to its new `id:`.
-_BANK_TABLES = ("sessions", "answers", "topic_stats", "session_topics", "question_stats", "cards")
-
 _RECORD_TOPIC = """
 INSERT INTO topic_stats (profile, bank, topic, attempts, correct, last_at, streak, best_streak)
 VALUES (:profile, :bank, :topic, 1, :correct, :at, :correct, :correct)
@@ -196,41 +204,8 @@ ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
 """
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-Y = TypeVar("Y")
 # What a broken, locked, full, vanished or hand-edited database can raise from the driver.
 _FAULTS = (sqlite3.Error, OSError, ValueError, TypeError, KeyError, IndexError)
-
-
-def _guarded(method: Callable[P, R]) -> Callable[P, R]:
-    """A store method whose every fault arrives as one StoreError with a readable reason."""
-
-    @functools.wraps(method)
-    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return method(*args, **kwargs)
-        except StoreError:
-            raise
-        except _FAULTS as exc:
-            raise StoreError(_reason(exc)) from exc
-
-    return guarded
-
-
-def _guarded_rows(method: Callable[P, Iterator[Y]]) -> Callable[P, Iterator[Y]]:
-    """`_guarded` for a method that yields: faults met while iterating are StoreErrors too."""
-
-    @functools.wraps(method)
-    def guarded(*args: P.args, **kwargs: P.kwargs) -> Iterator[Y]:
-        try:
-            yield from method(*args, **kwargs)
-        except StoreError:
-            raise
-        except _FAULTS as exc:
-            raise StoreError(_reason(exc)) from exc
-
-    return guarded
 
 
 def _reason(exc: BaseException) -> str:
@@ -242,6 +217,10 @@ def _reason(exc: BaseException) -> str:
     if "readonly" in text or "read-only" in text:
         return "the progress database is read-only (it belongs to someone else?)"
     return f"the progress database cannot be used: {text}"
+
+
+# A store method whose every fault arrives as one StoreError with a readable reason.
+_guarded = Guard(_FAULTS, _reason)
 
 
 class SQLiteStore:
@@ -331,12 +310,17 @@ class SQLiteStore:
     def location(self) -> str:
         return f"sqlite://{self.path}" if self.path else "sqlite:// (in memory, not saved)"
 
+    @property
+    def pending(self) -> int:
+        """Nothing ever waits: each write reaches the file, or fails."""
+        return 0
+
     @_guarded
     def use_bank(self, key: str, title: str) -> None:
         with self._write() as db:
             known = db.execute("SELECT title FROM banks WHERE key = ?", (key,)).fetchone()
             if known is None and key != title and _has_progress(db, title):
-                for table in _BANK_TABLES:
+                for table in BANK_TABLES:
                     db.execute(f"UPDATE {table} SET bank = ? WHERE bank = ?", (key, title))
                 db.execute("DELETE FROM banks WHERE key = ?", (title,))
             if known is None:
@@ -366,7 +350,7 @@ class SQLiteStore:
     @_guarded
     def record(self, session: Session, answer: Answer) -> str:
         with self._write() as db:
-            _add_answer(db, session, answer, self.clock())
+            _add_answer(db, session, answer, self.clock)
         return answer.id
 
     @_guarded
@@ -396,7 +380,7 @@ class SQLiteStore:
             session = Session(
                 found[0], sitting.profile, sitting.bank, sitting.mode, sitting.seed, sitting.uuid
             )
-            return sum(_add_answer(db, session, answer, self.clock()) for answer in answers)
+            return sum(_add_answer(db, session, answer, self.clock) for answer in answers)
 
     @_guarded
     def merge_cards(self, profile: str, bank: str, cards: Mapping[str, tuple[str, Card]]) -> int:
@@ -424,20 +408,18 @@ class SQLiteStore:
                 "UPDATE answers SET correct = 1, score = 1, overridden = 1 WHERE uuid = ?",
                 (answer_id,),
             )
-            streak = 0  # the topic's run of right answers, counted back from the latest
-            for (right,) in db.execute(
-                "SELECT correct FROM answers WHERE profile = ? AND bank = ? AND topic = ?"
-                " ORDER BY answered_at DESC, id DESC",
-                (profile, bank, topic),
-            ):
-                if not right:
-                    break
-                streak += 1
+            run = streak(  # the topic's run of right answers, counted back from the latest
+                db.execute(
+                    "SELECT correct FROM answers WHERE profile = ? AND bank = ? AND topic = ?"
+                    " ORDER BY answered_at DESC, id DESC",
+                    (profile, bank, topic),
+                )
+            )
             db.execute(
                 "UPDATE topic_stats SET correct = correct + 1, streak = :streak,"
                 " best_streak = MAX(best_streak, :streak)"
                 " WHERE profile = :profile AND bank = :bank AND topic = :topic",
-                {"streak": streak, "profile": profile, "bank": bank, "topic": topic},
+                {"streak": run, "profile": profile, "bank": bank, "topic": topic},
             )
             db.execute(
                 "UPDATE session_topics SET correct = correct + 1"
@@ -457,8 +439,8 @@ class SQLiteStore:
     @_guarded
     def profiles(self) -> list[Profile]:
         return [
-            Profile(name, display, moment(created), count(answers))
-            for name, display, created, answers in self.db.execute(
+            profile_record(*row)
+            for row in self.db.execute(
                 "SELECT p.name, p.display_name, p.created,"
                 " (SELECT COALESCE(SUM(attempts), 0) FROM topic_stats t WHERE t.profile = p.name)"
                 " FROM profiles p ORDER BY p.name"
@@ -467,7 +449,7 @@ class SQLiteStore:
 
     # --- what it answers ------------------------------------------------------------------
 
-    @_guarded_rows
+    @_guarded.rows
     def export(self, profile: str | None = None) -> Iterator[tuple[Sitting, list[Answer]]]:
         where, args = ("WHERE profile = ?", (profile,)) if profile is not None else ("", ())
         sittings = self.db.execute(
@@ -477,25 +459,23 @@ class SQLiteStore:
         ).fetchall()
         for sid, *fields in sittings:
             rows = self.db.execute(
-                f"SELECT {_ANSWER_FIELDS} FROM answers WHERE session_id = ?"
+                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE session_id = ?"
                 " ORDER BY answered_at, id",
                 (sid,),
             )
-            answers = [_answer(*row) for row in rows]
+            answers = [stored_answer(*row) for row in rows]
             yield Sitting(*fields), answers
 
-    @_guarded_rows
+    @_guarded.rows
     def card_sets(
         self, profile: str | None = None
     ) -> Iterator[tuple[str, str, dict[str, tuple[str, Card]]]]:
         where, args = ("WHERE profile = ?", (profile,)) if profile is not None else ("", ())
-        sets: dict[tuple[str, str], dict[str, tuple[str, Card]]] = {}
-        for who, bank, qid, topic, card, due in self.db.execute(
-            f"SELECT profile, bank, question_id, topic, card, due FROM cards {where}", args
-        ):
-            sets.setdefault((who, bank), {})[qid] = (topic, (card, moment(due)))
-        for (who, bank), cards in sets.items():
-            yield who, bank, cards
+        yield from card_sets(
+            self.db.execute(
+                f"SELECT profile, bank, question_id, topic, card, due FROM cards {where}", args
+            )
+        )
 
     @_guarded
     def topic_summary(
@@ -510,57 +490,27 @@ class SQLiteStore:
                 (profile, bank),
             )
         }
-        result = []
-        for topic in topics:
-            if topic not in rows:
-                result.append(TopicStats(topic))
-                continue
-            _, attempts, correct, last_at, best = rows[topic]
-            recent = self.db.execute(
+        return topic_stats(
+            topics,
+            rows,
+            lambda topic: self.db.execute(
                 "SELECT attempts, correct FROM session_topics"
                 " WHERE profile = ? AND bank = ? AND topic = ?"
                 " ORDER BY session_id DESC LIMIT ?",
                 (profile, bank, topic, last_sessions),
-            ).fetchall()
-            trend = tuple(share(c, a) for a, c in reversed(recent))
-            result.append(
-                TopicStats(
-                    topic, count(attempts), count(correct), moment(last_at), count(best), trend
-                )
-            )
-        return result
+            ),
+        )
 
     @_guarded
     def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
         """Every answer this profile gave to one question, oldest first."""
         rows = self.db.execute(
-            "SELECT a.session_id, a.question_id, a.topic, a.given, a.correct, a.seconds,"
-            " a.answered_at, a.question_hash, s.mode, a.score, a.unanswered, a.overridden,"
-            " a.late, a.uuid, a.response FROM answers a JOIN sessions s ON s.id = a.session_id"
+            f"SELECT {ATTEMPT_COLUMNS} FROM answers a JOIN sessions s ON s.id = a.session_id"
             " WHERE a.profile = ? AND a.bank = ? AND a.question_id = ?"
             " ORDER BY a.answered_at, a.id",
             (profile, bank, question_id),
         )
-        return [
-            Attempt(
-                session_id=row[0],
-                question_id=row[1],
-                topic=row[2],
-                given=row[3],
-                correct=bool(row[4]),
-                seconds=row[5],
-                answered_at=row[6],
-                question_hash=row[7],
-                mode=row[8],
-                score=row[9],
-                unanswered=bool(row[10]),
-                overridden=bool(row[11]),
-                late=bool(row[12]),
-                id=row[13],
-                response=response(row[14]),
-            )
-            for row in rows
-        ]
+        return [stored_attempt(row) for row in rows]
 
     @_guarded
     def session_topic_history(
@@ -581,8 +531,8 @@ class SQLiteStore:
     def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
         """Per question answered at least once: attempts, misses and the latest result."""
         return {
-            qid: QuestionStats(qid, topic, count(attempts), count(wrong), bool(last), moment(at))
-            for qid, topic, attempts, wrong, last, at in self.db.execute(
+            row[0]: question_record(*row)
+            for row in self.db.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
                 " FROM question_stats WHERE profile = ? AND bank = ?",
                 (profile, bank),
@@ -593,16 +543,8 @@ class SQLiteStore:
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
         """The most recent sessions with at least one answer, newest first."""
         return [
-            SessionRecord(
-                sid,
-                mode,
-                seed,
-                moment(started),
-                None if ended is None else moment(ended),
-                count(answered),
-                count(right),
-            )
-            for sid, mode, seed, started, ended, answered, right in self.db.execute(
+            session_record(*row)
+            for row in self.db.execute(
                 "SELECT s.id, s.mode, s.seed, s.started, s.ended, SUM(st.attempts),"
                 " SUM(st.correct) FROM sessions s JOIN session_topics st ON st.session_id = s.id"
                 " WHERE s.profile = ? AND s.bank = ? GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
@@ -654,45 +596,12 @@ class SQLiteStore:
         return int(removed)
 
 
-_ANSWER_FIELDS = (
-    "question_id, topic, question_hash, given, correct, seconds, score, response, unanswered,"
-    " late, overridden, uuid, answered_at"
-)
-
-
-def _answer(
-    qid: str, topic: str, qhash: str, given: str, right: int, seconds: float, score: float,
-    raw: str | None, unanswered: int, late: int, overridden: int, uuid: str, at: float,
-) -> Answer:  # fmt: skip
-    """An answer as `_ANSWER_FIELDS` reads it back, each value checked."""
-    return Answer(
-        qid, topic, qhash, given, bool(right), float(seconds), float(score), response(raw),
-        bool(unanswered), bool(late), bool(overridden), id=uuid, answered_at=moment(at),
-    )  # fmt: skip
-
-
-def _add_answer(db: sqlite3.Connection, session: Session, answer: Answer, now: float) -> int:
+def _add_answer(db: sqlite3.Connection, session: Session, answer: Answer, clock: Clock) -> int:
     """Insert one answer and bring every summary up to date; 0 if it is there already."""
     if db.execute("SELECT 1 FROM answers WHERE uuid = ?", (answer.id,)).fetchone():
         return 0
-    row = {
-        "session": session.id,
-        "profile": session.profile,
-        "bank": session.bank,
-        "qid": answer.question_id,
-        "topic": answer.topic,
-        "given": answer.given,
-        "correct": int(answer.correct),
-        "score": answer.points,
-        "unanswered": int(answer.unanswered),
-        "late": int(answer.late),
-        "overridden": int(answer.overridden),
-        "seconds": answer.seconds,
-        "at": now if answer.answered_at is None else answer.answered_at,
-        "hash": answer.question_hash,
-        "uuid": answer.id,
-        "response": answer.response_json(),
-    }
+    when = clock() if answer.answered_at is None else answer.answered_at  # no needless tick
+    row = answer_values(session, answer, when)
     db.execute(
         "INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
         " seconds, answered_at, question_hash, score, unanswered, late, overridden, uuid,"
@@ -777,9 +686,7 @@ def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> N
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise StoreError(
-                f"the progress database is from a newer quiz (schema {version}); upgrade quiz"
-            )
+            raise newer_schema(version)
         for number in range(version, target):
             for statement in MIGRATIONS[number].split(";"):
                 if statement.strip():

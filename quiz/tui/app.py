@@ -1,4 +1,4 @@
-"""The Textual app: built from a bank, a progress store and a profile; screens do the rest."""
+"""The Textual app: built from a study (bank, progress store, profile); screens do the rest."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from textual.theme import Theme
 
 from quiz import config
 from quiz.core import modes
-from quiz.core.bank import Bank, Question
+from quiz.core.bank import Question
 from quiz.core.grading import Vocabulary
-from quiz.core.scheduling import DEFAULT_RETENTION, Cards, make_scheduler, personal_pace
+from quiz.core.modes import MODES, Draw, Mode
+from quiz.core.scheduling import DEFAULT_RETENTION, make_scheduler
 from quiz.core.session import StudySession
-from quiz.store.api import ProgressStore, StoreError
+from quiz.core.study import Study
+from quiz.store.api import StoreError
 from quiz.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ ANSWER_DELAY_S = 0.4
 
 
 class QuizApp(App[None]):
-    """Study a bank. Every answer is saved in `store` the moment it is given."""
+    """Study a bank. Every answer is saved in the study's store the moment it is given."""
 
     CSS_PATH = "quiz.tcss"
     TITLE = "quiz"
@@ -47,9 +49,7 @@ class QuizApp(App[None]):
 
     def __init__(
         self,
-        bank: Bank,
-        store: ProgressStore,
-        profile: str,
+        study: Study,
         *,
         mode: str | None = None,
         topics: tuple[str, ...] = (),
@@ -61,14 +61,13 @@ class QuizApp(App[None]):
         rng: random.Random | None = None,
         answer_delay: float = ANSWER_DELAY_S,
     ) -> None:
-        """`mode` starts a session of that mode at launch; `count` None means the mode's own
+        """`study` is made by `Study.open`; `mode` (a name in `MODES`) starts a session of that
+        mode at launch; `count` None means the mode's own
         default; `seed` fixes every session's questions and order; `time_limit` (seconds)
         applies to exams; keys that arrive within `answer_delay` seconds of a question
         appearing do not answer it."""
         super().__init__()
-        self.bank = bank
-        self.store = store
-        self.profile = profile
+        self.study = study
         self.start_mode = mode
         self.topics = topics
         self.count = count
@@ -79,7 +78,7 @@ class QuizApp(App[None]):
         self.rng = rng or random.Random(seed)
         self.active: StudySession | None = None
         self.answer_delay = answer_delay
-        self.vocabulary = Vocabulary(bank.questions)  # built on the first typed answer
+        self.vocabulary = Vocabulary(study.bank.questions)  # built on the first typed answer
 
     def on_mount(self) -> None:
         # SIGTERM and SIGHUP (a closed terminal) end like Ctrl+Q: answers saved, the session
@@ -88,11 +87,18 @@ class QuizApp(App[None]):
         for signum in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, self.call_later, self.quit_on_signal, signum)
         self._apply_saved_theme()
-        self.push_screen(
-            HomeScreen(self.bank, self.store, self.profile, self.scheduler, self.warning)
-        )
+        self.push_screen(HomeScreen(self.study, self.scheduler, self.warning))
         if self.warning:
             self.notify(self.warning, title="Progress", severity="warning", markup=False, timeout=8)
+        if self.study.problem:
+            self.notify(
+                f"This bank's progress cannot be found: {self.study.problem}. You can still "
+                "study; answers that cannot be saved are shown as not saved.",
+                title="Progress",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
         if self.start_mode:
             self.call_after_refresh(self.start, self.start_mode)
 
@@ -104,93 +110,80 @@ class QuizApp(App[None]):
 
     def start(
         self,
-        mode: str,
+        name: str,
         topics: tuple[str, ...] = (),
         *,
         count: int | None = None,
         seed: int | None = None,
         time_limit: float | None = None,
     ) -> None:
-        """Start a session of `mode` over `topics` (else those given at launch, else all).
-
-        `count`, `seed` and `time_limit` default to those given at launch."""
+        """Start a session of the mode `name` over `topics` (else those given at launch, else
+        all). `count`, `seed` and `time_limit` default to those given at launch."""
+        mode = MODES[name]
         topics = topics or self.topics
         seed = self._session_seed() if seed is None else seed
         rng = random.Random(seed)
-        count = count or self.count or modes.DEFAULT_COUNT[mode]
-        if mode == "exam" and time_limit is None:
-            time_limit = self.time_limit
+        count = count or self.count or mode.count
+        draw = Draw(self.study, topics, count, seed, rng, self.scheduler)
         try:
-            questions, cards, pace = self._choose(mode, topics, seed, rng, count)
+            questions = mode.pick(draw)
+            cards, pace = (draw.cards, draw.pace()) if mode.moves_cards else (None, 1.0)
         except StoreError as exc:
             self.notify(
-                f"{mode.capitalize()} needs your progress, which cannot be read: {exc}",
+                f"{mode.title} needs your progress, which cannot be read: {exc}",
                 title="Progress",
                 severity="error",
                 markup=False,
             )
             return
+        finally:
+            self._say_if_damaged(draw)
         if not questions:
-            self.notify(EMPTY[mode], title=mode.capitalize(), severity="information")
+            self.notify(mode.empty, title=mode.title, severity="information")
             return
-        if mode == "exam" and (
-            notice := modes.exam_notice(self.bank, topics, count, len(questions))
-        ):
-            self.notify(notice, title="Exam", markup=False, timeout=6)
+        if mode.notice is not None and (notice := mode.notice(draw, questions)):
+            self.notify(notice, title=mode.title, markup=False, timeout=6)
+        if time_limit is None:
+            time_limit = self.time_limit
         self.begin(
             self.session(
                 questions,
-                mode=mode,
+                mode=name,
                 seed=seed,
                 rng=rng,
                 cards=cards,
                 pace=pace,
-                time_limit=time_limit if mode == "exam" else None,
+                time_limit=time_limit if mode.timed else None,
             )
         )
 
-    def _choose(
-        self, mode: str, topics: tuple[str, ...], seed: int, rng: random.Random, count: int
-    ) -> tuple[list[Question], Cards | None, float]:
-        """The questions of a session of `mode`, with the cards and the pace that a review
-        needs. Reads the store: raises StoreError when it cannot."""
-        bank, store, profile = self.bank, self.store, self.profile
-        if mode == "exam":
-            return modes.exam(bank, topics, seed, count), None, 1.0
-        if mode == "review":
-            cards = self._cards()
-            pace = personal_pace(store.paces(profile, bank.title), bank)
-            return modes.review(bank, topics, cards, store.clock(), count), cards, pace
-        if mode == "drill":
-            summary = store.topic_summary(profile, bank.title, bank.topics)
-            stats = store.question_stats(profile, bank.title)
-            recall = self._cards().by_topic(bank, store.clock(), stats)
-            mastery = modes.mastery(summary, recall)
-            return modes.drill(bank, topics, rng, count, mastery, stats), None, 1.0
-        if mode == "mistakes":
-            stats = store.question_stats(profile, bank.title)
-            return modes.mistakes(bank, topics, stats, count), None, 1.0
-        return modes.practice(bank, topics, rng, count), None, 1.0
-
-    def _cards(self) -> Cards:
-        """The profile's review cards; damaged ones are skipped, and said so."""
-        cards = Cards.load(self.store, self.profile, self.bank, self.scheduler)
-        if cards.damaged:
+    def _say_if_damaged(self, draw: Draw) -> None:
+        """Review cards that were read but are damaged were skipped: say so."""
+        cards = draw.loaded_cards
+        if cards is not None and cards.damaged:
             self.notify(
                 f"{cards.damaged} review card(s) in the progress database are damaged and "
                 "were skipped; those questions start again as new.",
                 title="Progress",
                 severity="warning",
             )
-        return cards
 
-    def set_up_exam(self, topics: tuple[str, ...] = ()) -> None:
-        """Ask for the exam's questions, time limit and seed (defaults filled in), then start."""
+    def open_mode(self, name: str, topics: tuple[str, ...] = ()) -> None:
+        """Start a session of the mode `name`, through its setup dialog if it has one."""
+        mode = MODES[name]
+        if mode.setup:
+            self.set_up(mode, topics)
+        else:
+            self.start(name, topics)
+
+    def set_up(self, mode: Mode, topics: tuple[str, ...] = ()) -> None:
+        """Ask for the exam's questions, time limit and seed (defaults filled in), then start.
+        The exam is the one mode with a setup dialog."""
         from quiz.tui.screens.exam_setup import ExamSetup, ExamSetupScreen
 
         topics = topics or self.topics
-        count = self.count or modes.DEFAULT_COUNT["exam"]
-        available, cards = modes.exam_pool(self.bank, topics)
+        count = self.count or mode.count
+        available, cards = modes.exam_pool(self.study.bank, topics)
         text = f"{len(available)} questions in {'the chosen' if topics else 'all'} topics"
         if cards:
             text += f": {modes.cards_left_out(cards)}"
@@ -198,7 +191,11 @@ class QuizApp(App[None]):
         def chosen(setup: ExamSetup | None) -> None:
             if setup is not None:
                 self.start(
-                    "exam", topics, count=setup.count, seed=setup.seed, time_limit=setup.time_limit
+                    mode.name,
+                    topics,
+                    count=setup.count,
+                    seed=setup.seed,
+                    time_limit=setup.time_limit,
                 )
 
         self.push_screen(
@@ -206,10 +203,8 @@ class QuizApp(App[None]):
         )
 
     def session(self, questions: list[Question], **options: Any) -> StudySession:
-        """A sitting over `questions` in this app's bank, store and profile."""
-        return StudySession(
-            self.bank, self.store, self.profile, questions, vocabulary=self.vocabulary, **options
-        )
+        """A sitting over `questions` in this app's study."""
+        return StudySession(self.study, questions, vocabulary=self.vocabulary, **options)
 
     def begin(self, session: StudySession) -> None:
         from quiz.tui.screens.question import QuestionScreen
@@ -218,10 +213,7 @@ class QuizApp(App[None]):
         self.push_screen(QuestionScreen(session, self.answer_delay))
 
     def on_home_screen_start_requested(self, event: HomeScreen.StartRequested) -> None:
-        if event.mode == "exam":
-            self.set_up_exam(event.topics)
-        else:
-            self.start(event.mode, event.topics)
+        self.open_mode(event.mode, event.topics)
 
     async def on_question_screen_ended(self, event: QuestionScreen.Ended) -> None:
         from quiz.tui.screens.question import QuestionScreen
@@ -253,7 +245,7 @@ class QuizApp(App[None]):
         from quiz.tui.screens.stats import StatsScreen
 
         if not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen(self.bank, self.store, self.profile))
+            self.push_screen(StatsScreen(self.study))
 
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen
@@ -288,9 +280,8 @@ class QuizApp(App[None]):
             if command.title in TOOLKIT_COMMANDS:
                 yield command
         if self.active is None:
-            for mode, text in MODE_HELP.items():
-                begin = self.set_up_exam if mode == "exam" else partial(self.start, mode)
-                yield SystemCommand(f"Start {mode}", text, begin)
+            for name, mode in MODES.items():
+                yield SystemCommand(f"Start {name}", mode.help, partial(self.open_mode, name))
             if not isinstance(screen, HomeScreen):
                 yield SystemCommand("Home", "Back to the topics", self.action_go_home)
         yield SystemCommand(
@@ -323,18 +314,4 @@ class QuizApp(App[None]):
             self.saved_theme = theme.name
 
 
-MODE_HELP = {
-    "practice": "Shuffled questions from the chosen topics, with feedback after each",
-    "review": "Spaced repetition: the cards that are due today",
-    "drill": "Mostly your weakest topics and most-missed questions",
-    "exam": "A fixed set in an order fixed by the seed; verdicts at the end",
-    "mistakes": "The questions you last got wrong, most recent first",
-}
 TOOLKIT_COMMANDS = {"Theme", "Quit"}  # the toolkit's palette entries worth keeping
-EMPTY = {
-    "practice": "No questions in the chosen topics.",
-    "review": "Nothing is due for review. Come back later, or practise.",
-    "drill": "No questions in the chosen topics.",
-    "exam": "No questions in the chosen topics.",
-    "mistakes": "No mistakes to review: every question you missed, you have since got right.",
-}

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from quiz.core.modes import MODES
+
 CLOSE = "Escape, q or ? closes this help"
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Anywhere", (
@@ -19,11 +21,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("↑ ↓", "move between topics"),
         ("Space", "select or unselect the topic under the cursor"),
         ("a", "select all topics, or none"),
-        ("Enter", "practice: shuffled questions, feedback after each"),
-        ("r", "review: spaced repetition, the cards due now"),
-        ("d", "drill: mostly weak topics, most-missed questions first"),
-        ("e", "exam: choose questions, time limit and seed, then start"),
-        ("m", "mistakes: the questions you last got wrong"),
+        *((mode.key_display, f"{name}: {mode.key_help}") for name, mode in MODES.items()),
         ("s", "statistics"),
         ("New Lrn Due", "never reviewed · learning, due now · review, due now"),
     )),

@@ -15,10 +15,11 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from quiz.core import modes
-from quiz.core.bank import Bank
-from quiz.core.scheduling import Cards, TopicRecall
+from quiz.core.modes import MODES
+from quiz.core.scheduling import TopicRecall
+from quiz.core.study import Study
 from quiz.reports.formatting import ago, bar, percent, sparkline
-from quiz.store.api import ProgressStore, StoreError, TopicStats
+from quiz.store.api import StoreError, TopicStats
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.topic_table import Column, Row, TopicTable, layout
 
@@ -40,14 +41,13 @@ SCROLLBAR = 1  # room for the topics' scrollbar (see quiz.tcss), shown when they
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "start('practice')", "Practice"),
-        Binding("r", "start('review')", "Review"),
-        Binding("d", "start('drill')", "Drill"),
-        Binding("e", "start('exam')", "Exam"),
-        Binding("m", "start('mistakes')", "Mistakes"),
-        Binding("space", "toggle_topic", "Select or unselect", show=False),
-        Binding("a", "toggle_all", "Select all or none", show=False),
-        Binding("s", "app.show_stats", "Stats"),
+        *(
+            Binding(mode.key, f"start({name!r})", mode.title, id=f"start-{name}")
+            for name, mode in MODES.items()
+        ),
+        Binding("space", "toggle_topic", "Select or unselect", show=False, id="toggle-topic"),
+        Binding("a", "toggle_all", "Select all or none", show=False, id="toggle-all"),
+        Binding("s", "app.show_stats", "Stats", id="stats"),
     ]
 
     class StartRequested(Message):
@@ -60,16 +60,12 @@ class HomeScreen(Screen[None]):
 
     def __init__(
         self,
-        bank: Bank,
-        store: ProgressStore,
-        profile: str,
+        study: Study,
         scheduler: Scheduler,
         warning: str | None = None,
     ) -> None:
         super().__init__()
-        self.bank = bank
-        self.store = store
-        self.profile = profile
+        self.study = study
         self.scheduler = scheduler
         self.warning = warning
         self.selected: set[str] = set()
@@ -83,8 +79,8 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.load()
         with Horizontal(id="home-bar"):
-            yield Label(self.bank.title, id="bank-title", markup=False)
-            yield Label(f"Profile: {self.profile}", id="profile", markup=False)
+            yield Label(self.study.bank.title, id="bank-title", markup=False)
+            yield Label(f"Profile: {self.study.profile}", id="profile", markup=False)
         if self.warning:
             yield Static(f"⚠ {self.warning}", id="save-warning", markup=False)
         yield Static(self.summary_text(), id="home-summary", markup=False)
@@ -129,7 +125,7 @@ class HomeScreen(Screen[None]):
         try:
             self._read_scores()
         except StoreError as exc:
-            self.rows = [TopicStats(topic) for topic in self.bank.topics]
+            self.rows = [TopicStats(topic) for topic in self.study.bank.topics]
             self.known, self.recall = {}, {}
             self.notify(
                 f"Your progress cannot be read: {exc}. You can still study; answers that "
@@ -141,19 +137,20 @@ class HomeScreen(Screen[None]):
             )
 
     def _read_scores(self) -> None:
-        now = self.store.clock()
-        self.rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
-        stats = self.store.question_stats(self.profile, self.bank.title)
+        study = self.study
+        now = study.store.clock()
+        self.rows = study.store.topic_summary(study.profile, study.key, study.bank.topics)
+        stats = study.store.question_stats(study.profile, study.key)
         self.known = Counter(s.topic for s in stats.values() if s.last_correct)
-        cards = Cards.load(self.store, self.profile, self.bank, self.scheduler)
-        self.recall = cards.by_topic(self.bank, now, stats)
+        self.recall = study.cards(self.scheduler).by_topic(study.bank, now, stats)
 
     def summary_text(self) -> str:
-        questions = len(self.bank.questions)
+        bank = self.study.bank
+        questions = len(bank.questions)
         counts = self.recall.values()
         lines = [
-            f"{questions} question{'s' * (questions != 1)} · {len(self.bank.topics)} "
-            f"topic{'s' * (len(self.bank.topics) != 1)} · "
+            f"{questions} question{'s' * (questions != 1)} · {len(bank.topics)} "
+            f"topic{'s' * (len(bank.topics) != 1)} · "
             f"{sum(self.known.values())} known",
             f"{sum(r.new for r in counts)} new · {sum(r.learning for r in counts)} learning · "
             f"{sum(r.review for r in counts)} due",
@@ -162,7 +159,7 @@ class HomeScreen(Screen[None]):
         if total:
             right = percent(sum(r.correct for r in self.rows) / total)
             weakest = modes.weakest(self.rows, modes.mastery(self.rows, self.recall))
-            names = ", ".join(self.bank.topic_name(t) for t in weakest)
+            names = ", ".join(bank.topic_name(t) for t in weakest)
             answers = "answer" if total == 1 else "answers"
             lines.append(f"{total} {answers}, {right} right · weakest: {names}")
         return "\n".join(lines)
@@ -170,7 +167,7 @@ class HomeScreen(Screen[None]):
     def selection_text(self) -> str:
         if not self.selected:
             return "All topics"
-        return f"{len(self.selected)} of {len(self.bank.topics)} topics selected"
+        return f"{len(self.selected)} of {len(self.study.bank.topics)} topics selected"
 
     def hint_text(self) -> str:
         """What sessions cover, then as many key hints as fit the width."""
@@ -190,8 +187,8 @@ class HomeScreen(Screen[None]):
     def table_lines(self) -> tuple[Content, list[Content]]:
         """The header and one line per topic, fitted to the terminal's width."""
         self.fitted_width = self.app.size.width
-        sizes = self.bank.count_by_topic()
-        now = self.store.clock()
+        sizes = self.study.bank.count_by_topic()
+        now = self.study.store.clock()
         rows = []
         for stats in self.rows:
             mastery = self.known.get(stats.topic, 0) / max(1, sizes.get(stats.topic, 0))
@@ -208,7 +205,7 @@ class HomeScreen(Screen[None]):
                 sparkline(stats.trend),
             )
             mark = "●" if stats.topic in self.selected else "○"
-            rows.append(Row(mark, self.bank.topic_name(stats.topic), cells))
+            rows.append(Row(mark, self.study.bank.topic_name(stats.topic), cells))
         header, lines = layout(COLUMNS, rows, self.fitted_width - SCROLLBAR)
         return Content(header), [Content(line) for line in lines]  # bank text stays plain
 
@@ -230,9 +227,9 @@ class HomeScreen(Screen[None]):
             self._redraw()
 
     def action_toggle_all(self) -> None:
-        self.selected = set() if self.selected else set(self.bank.topics)
+        self.selected = set() if self.selected else set(self.study.bank.topics)
         self._redraw()
 
     def action_start(self, mode: str) -> None:
-        ordered = tuple(t for t in self.bank.topics if t in self.selected)
+        ordered = tuple(t for t in self.study.bank.topics if t in self.selected)
         self.post_message(self.StartRequested(mode, ordered))

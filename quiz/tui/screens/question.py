@@ -84,8 +84,8 @@ class QuestionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="question-bar"):
             yield Label(id="question-topic", markup=False)
-            if self.session.mode != "practice":
-                mode = self.session.mode.capitalize()
+            if self.session.way.in_header:
+                mode = self.session.way.title
                 if not self.session.feedback:
                     mode += f" · seed {self.session.seed}"  # a class can sit the same exam
                 yield Label(mode, id="session-mode")
@@ -163,7 +163,9 @@ class QuestionScreen(Screen[None]):
     async def show_question(self) -> None:
         session = self.session
         question = session.current
-        self.query_one("#question-topic", Label).update(session.bank.topic_name(question.topic))
+        self.query_one("#question-topic", Label).update(
+            session.study.bank.topic_name(question.topic)
+        )
         self.query_one("#question-count", Label).update(
             f"Question {session.index + 1} of {session.total}"
         )
@@ -254,19 +256,16 @@ class QuestionScreen(Screen[None]):
         """Escape: end the session. An exam or a review asks first, saying what is left."""
         session = self.session
         left = session.total - len(session.results)
+        unfinished = session.way.unfinished
         if self.ending:
             return
-        if session.mode not in ("exam", "review") or left <= 0:
+        if unfinished is None or left <= 0:
             self._end_now()
             return
         from quiz.tui.screens.confirm import ConfirmScreen
 
-        if session.mode == "exam":
-            question = f"End the exam? {left} question{'s' * (left != 1)} unanswered — y/N"
-            detail = "Unanswered questions count as wrong."
-        else:
-            question = f"End the review? {left} card{'s' * (left != 1)} not reviewed — y/N"
-            detail = "They stay due; your answers so far are saved."
+        question = unfinished.question(session.mode, left)
+        detail = unfinished.detail
 
         def confirmed(yes: bool | None) -> None:
             if yes and not self.ending:

@@ -9,9 +9,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from quiz.core.bank import Bank
+from quiz.core.study import Study
 from quiz.reports.formatting import ago, percent, sparkline
-from quiz.store.api import ProgressStore, SessionRecord, StoreError, TopicStats
+from quiz.store.api import SessionRecord, StoreError, TopicStats
 from quiz.tui.widgets.keybar import KeyBar
 
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
@@ -20,31 +20,29 @@ SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest o
 class StatsScreen(Screen[None]):
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
-    def __init__(self, bank: Bank, store: ProgressStore, profile: str) -> None:
+    def __init__(self, study: Study) -> None:
         super().__init__()
-        self.bank = bank
-        self.store = store
-        self.profile = profile
+        self.study = study
         self.recent: list[SessionRecord] = []
 
     def compose(self) -> ComposeResult:
+        study = self.study
+        bank, store, profile = study.bank, study.store, study.profile
         try:
-            history = self.store.session_topic_history(self.profile, self.bank.title)
-            rows = self.store.topic_summary(self.profile, self.bank.title, self.bank.topics)
-            self.recent = self.store.sessions(self.profile, self.bank.title, limit=30)
+            history = store.session_topic_history(profile, study.key)
+            rows = store.topic_summary(profile, study.key, bank.topics)
+            self.recent = store.sessions(profile, study.key, limit=30)
         except StoreError as exc:
             self.notify(f"Statistics cannot be read: {exc}", severity="error", markup=False)
-            history, rows, self.recent = {}, [TopicStats(t) for t in self.bank.topics], []
+            history, rows, self.recent = {}, [TopicStats(t) for t in bank.topics], []
         summary = {t.topic: t for t in rows}
         with VerticalScroll(id="stats-body"):
-            yield Label(
-                f"Statistics · {self.bank.title} · {self.profile}", id="stats-title", markup=False
-            )
+            yield Label(f"Statistics · {bank.title} · {profile}", id="stats-title", markup=False)
             yield Static(
                 f"Accuracy per session (▁ 0% … █ 100%), the last {SESSIONS_SHOWN}, newest right",
                 classes="stats-caption",
             )
-            for topic, name in self.bank.topics.items():
+            for topic, name in bank.topics.items():
                 points = [accuracy for _, accuracy in history.get(topic, [])]
                 with Horizontal(classes="stats-topic"):
                     yield Label(name, classes="stats-name", markup=False)
@@ -60,7 +58,7 @@ class StatsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#stats-sessions", DataTable)
         table.add_columns("When", "Mode", "Seed", "Answers", "Right")
-        now = self.store.clock()
+        now = self.study.store.clock()
         for record in self.recent:
             table.add_row(
                 Text(ago(record.started, now)),

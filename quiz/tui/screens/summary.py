@@ -119,9 +119,10 @@ class SummaryScreen(Screen[None]):
         # The other columns take about 40 cells: the topic gets the rest, cut with "…".
         table.add_column("Topic", width=max(8, min(40, self.app.size.width - 46)))
         table.add_columns("This session", "Before", "Change")
+        bank = self.session.study.bank
         for topic in self.session.topic_results():
             table.add_row(
-                Text(self.session.bank.topic_name(topic.topic), overflow="ellipsis", no_wrap=True),
+                Text(bank.topic_name(topic.topic), overflow="ellipsis", no_wrap=True),
                 Text(f"{topic.right}/{topic.total} {percent(topic.accuracy)}"),
                 Text(percent(topic.before)),
                 Text(CHANGE[topic.change]),

@@ -1,0 +1,503 @@
+"""The rules of a question bank, whatever format it is written in.
+
+A format's reader turns its file into a draft: a `DraftBank` of `DraftQuestion`s whose
+field values are still as the author wrote them (text, a list, a mapping) and `Located` where
+they were written. `build_bank` checks a draft against every rule and returns the `Bank`, or
+raises `BankErrors` with every problem as `PATH:LINE:COLUMN: message`. Plain Python: no YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeAlias, TypeVar
+
+from quiz.core.bank import (
+    BLANK,
+    QUESTION_TYPES,
+    Bank,
+    BankError,
+    BankErrors,
+    Question,
+    QuestionType,
+    parse_blanks,
+    safe_text,
+)
+
+MAX_TEXT_CHARS = 20_000
+MIN_CHOICES, MAX_CHOICES = 2, 9
+MAX_BLANKS = 20  # one box per blank: a screen of them is the most a learner can fill
+MAX_BANK_ID_CHARS = 64
+BANK_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+_COMMA_IN_TOPIC = "a topic id cannot contain ',' (commas separate the topics of --topics)"
+_CHOICE_TYPES: tuple[QuestionType, ...] = ("choice", "multi")
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+@dataclass(slots=True)  # not frozen: a bank has one per value, and frozen ones are made slower
+class Located(Generic[T_co]):
+    """A value with where it starts in its file (1-based), for errors that point at it."""
+
+    value: T_co
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Null:
+    """A value written as nothing (YAML's `~`, `null` or an empty value): empty text to the
+    rules, kept as `written` for messages that quote a name."""
+
+    written: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """A mapping as written: its (key, value) entries in order, repeated keys included."""
+
+    entries: tuple[tuple[Located[Value], Located[Value]], ...] = ()
+
+
+# A field's value as written: text, nothing, a list, or a mapping.
+Value: TypeAlias = str | Null | tuple["Located[Value]", ...] | Pairs
+Field: TypeAlias = "Located[Value] | None"  # None: the field is not given
+
+
+@dataclass(frozen=True, slots=True)
+class DraftQuestion:
+    """A question's fields as written; what each must hold is in the README's bank format.
+
+    `lint` is a mapping such as {ignore: [rule-id]}. The order of the fields is the order
+    in which "did you mean" hints prefer them.
+    """
+
+    id: Field = None
+    topic: Field = None
+    type: Field = None
+    prompt: Field = None
+    choices: Field = None
+    answer: Field = None
+    accept: Field = None
+    explanation: Field = None
+    ref: Field = None
+    tags: Field = None
+    shuffle: Field = None
+    lint: Field = None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftBank:
+    """A bank's fields as written. Each question is a `DraftQuestion`, or a value that should
+    have been one (the rules say what is wrong with it)."""
+
+    title: Field = None
+    id: Field = None
+    description: Field = None
+    source: Field = None
+    topics: Field = None  # a mapping: topic id -> display name
+    questions: Located[tuple[Located[DraftQuestion | Value], ...]] | None = None
+    lint: Field = None
+
+
+def build_bank(
+    path: Path, draft: Located[DraftBank], problems: Iterable[Located[str]] = ()
+) -> Bank:
+    """The bank `draft` describes, if it keeps every rule; otherwise raise `BankErrors` with
+    every broken rule and every problem the format's reader already found (`problems`)."""
+    return _Checker(list(problems)).bank(path, draft)
+
+
+def read_fields(
+    mapping: Pairs, known: Sequence[str], what: str, problems: list[Located[str]]
+) -> dict[str, Located[Value]]:
+    """The values of a mapping of fields by name, for a reader that finds its records as
+    mappings; keys that are not names, repeated or unknown are added to `problems`."""
+    found: dict[str, Located[Value]] = {}
+    keys: dict[str, Located[Value]] = {}
+    for key, value in mapping.entries:
+        name = key.value.written if isinstance(key.value, Null) else key.value
+        if not isinstance(name, str):
+            problems.append(_at(key, f"the keys of {what} must be plain names"))
+        elif name in keys:
+            first = keys[name].line
+            problems.append(
+                _at(key, f"duplicate key '{safe_text(name)}' (first given on line {first})")
+            )
+        elif name not in known:
+            problems.append(
+                _at(key, f"unknown field '{safe_text(name)}' in {what}{_hint(name, known)}")
+            )
+        else:
+            keys[name] = key
+            found[name] = value
+    return found
+
+
+def kind_of(value: Value) -> str:
+    """What a value is, as messages name it: "text", "a list" or "a mapping"."""
+    if isinstance(value, Pairs):
+        return "a mapping"
+    return "a list" if isinstance(value, tuple) else "text"
+
+
+def _at(where: Located[object], message: str) -> Located[str]:
+    return Located(message, where.line, where.column)
+
+
+def _hint(word: str, options: Sequence[str]) -> str:
+    """ "; did you mean 'x'?" for the closest option, if one is close (60% alike or more).
+
+    rapidfuzz compares in C: 5,000 misspelt topics against 5,000 topics take about a second,
+    where difflib took minutes, so no bank under the size limit makes validation slow.
+    """
+    from rapidfuzz import fuzz, process
+
+    close = process.extractOne(word, options, scorer=fuzz.ratio, score_cutoff=60)
+    return f"; did you mean '{safe_text(close[0])}'?" if close else ""
+
+
+class _Checker:
+    """Checks a draft once, building the bank and collecting every broken rule."""
+
+    def __init__(self, problems: list[Located[str]]) -> None:
+        self.problems = problems
+        self.id_lines: dict[str, int] = {}  # question id -> line it was first used on
+        self.topic_ids: tuple[str, ...] = ()
+
+    def error(self, where: Located[object], message: str) -> None:
+        self.problems.append(_at(where, message))
+
+    def text(self, field: Field, name: str, *, required: bool = False) -> str:
+        """The field's text, filtered and stripped; "" if it is not given or not usable."""
+        if field is None:
+            return ""
+        value = field.value
+        if not isinstance(value, str):
+            if isinstance(value, Null):
+                if required:
+                    self.error(field, f"'{name}' is empty")
+            else:
+                self.error(field, f"'{name}' must be text, not {kind_of(value)}")
+            return ""
+        value = safe_text(value).strip()
+        if len(value) > MAX_TEXT_CHARS:
+            self.error(
+                field,
+                f"'{name}' is {len(value):,} characters; at most {MAX_TEXT_CHARS:,} are allowed",
+            )
+            return ""
+        if required and not value:
+            self.error(field, f"'{name}' is empty")
+        return value
+
+    def texts(self, field: Field, name: str) -> tuple[str, ...]:
+        """A list of text, or a single text standing for a list of one."""
+        if field is None:
+            return ()
+        if isinstance(field.value, Pairs):
+            self.error(field, f"'{name}' must be a list of text, not a mapping")
+            return ()
+        if not isinstance(field.value, tuple):
+            single = self.text(field, name)
+            return (single,) if single else ()
+        items = []
+        for item in field.value:
+            if isinstance(item.value, tuple | Pairs):
+                self.error(item, f"each of '{name}' must be text, not {kind_of(item.value)}")
+                continue
+            value = self.text(item, name)
+            if not value:
+                self.error(item, f"an item of '{name}' is empty")
+            else:
+                items.append(value)
+        return tuple(items)
+
+    def flag(self, field: Field, name: str, *, default: bool) -> bool:
+        """`true` or `false` in any case, exactly as written; `default` if not given."""
+        if field is None:
+            return default
+        value = field.value.lower() if isinstance(field.value, str) else None
+        if value not in ("true", "false"):
+            self.error(field, f"'{name}' is true or false")
+            return default
+        return value == "true"
+
+    def bank(self, path: Path, draft: Located[DraftBank]) -> Bank:
+        """The bank, or `BankErrors` with every problem found in the draft and before it."""
+        fields = draft.value
+        title = self.text(fields.title, "title", required=True)
+        if fields.title is None:
+            self.error(draft, "missing required field 'title'")
+        bank_id = self.bank_id(fields.id)
+        description = self.text(fields.description, "description")
+        source = self.text(fields.source, "source")
+        topics = self.topics(fields.topics)
+        questions = self.questions(fields.questions, draft, topics)
+        lint_ignore = self.lint(fields.lint)
+        if self.problems:
+            raise BankErrors(BankError(str(path), p.line, p.column, p.value) for p in self.problems)
+        return Bank(
+            path=path,
+            title=title,
+            questions=tuple(questions),
+            topics=topics or {q.topic: q.topic for q in questions},
+            description=description,
+            source=source,
+            lint_ignore=lint_ignore,
+            id=bank_id,
+        )
+
+    def bank_id(self, field: Field) -> str | None:
+        """The bank's stable identity, if it has one: progress is kept under it."""
+        if field is None:
+            return None
+        bank_id = self.text(field, "id", required=True)
+        if len(bank_id) > MAX_BANK_ID_CHARS:
+            self.error(
+                field,
+                f"the bank's 'id' is {len(bank_id):,} characters; "
+                f"at most {MAX_BANK_ID_CHARS} are allowed",
+            )
+        elif bank_id and not BANK_ID.fullmatch(bank_id):
+            self.error(
+                field,
+                f"the bank's 'id' '{bank_id}' may hold only letters A-Z and a-z, digits, "
+                "'-', '_' and '.'",
+            )
+        return bank_id or None
+
+    def topics(self, field: Field) -> dict[str, str]:
+        """The listed topics: display name by topic id, in the order written."""
+        if field is None:
+            return {}
+        if not isinstance(field.value, Pairs):
+            self.error(
+                field, f"'topics' must map topic ids to display names, not {kind_of(field.value)}"
+            )
+            return {}
+        topics: dict[str, str] = {}
+        for key, value in field.value.entries:
+            topic = self.text(key, "topic id", required=True)
+            if "," in topic:
+                self.error(key, _COMMA_IN_TOPIC)
+            if topic in topics:
+                self.error(key, f"topic '{topic}' is listed twice")
+            elif topic:
+                topics[topic] = self.text(value, f"topics.{topic}", required=True) or topic
+        return topics
+
+    def questions(
+        self,
+        field: Located[tuple[Located[DraftQuestion | Value], ...]] | None,
+        bank: Located[DraftBank],
+        topics: dict[str, str],
+    ) -> list[Question]:
+        """The questions that could be built; at least one must be given."""
+        if field is None:
+            self.error(bank, "missing required field 'questions'")
+            return []
+        if not field.value:
+            self.error(field, "'questions' must be a list of at least one question")
+            return []
+        self.topic_ids = tuple(topics)  # for hints, made once
+        questions = [self.question(item, topics) for item in field.value]
+        return [q for q in questions if q is not None]
+
+    def question(
+        self, item: Located[DraftQuestion | Value], topics: dict[str, str]
+    ) -> Question | None:
+        """The question, or None if it cannot be built (its type is unknown, or it is not a
+        question at all); every broken rule is recorded either way."""
+        fields = item.value
+        if not isinstance(fields, DraftQuestion):
+            self.error(item, f"a question must be a mapping of fields, not {kind_of(fields)}")
+            return None
+        for name in ("id", "topic", "type", "prompt"):
+            if getattr(fields, name) is None:
+                self.error(item, f"missing required field '{name}'")
+        qid = self.question_id(fields.id, item)
+        topic = self.topic(fields.topic, topics)
+        qtype = self.question_type(fields.type)
+        prompt = self.text(fields.prompt, "prompt", required=True)
+        explanation = self.text(fields.explanation, "explanation")
+        ref = self.text(fields.ref, "ref")
+        tags = self.texts(fields.tags, "tags")
+        if qtype is None:
+            return None
+        for name, field, allowed in (
+            ("choices", fields.choices, _CHOICE_TYPES),
+            ("shuffle", fields.shuffle, _CHOICE_TYPES),
+            ("accept", fields.accept, ("short",)),
+        ):
+            if field is not None and qtype not in allowed:
+                self.error(field, f"'{name}' applies only to {' and '.join(allowed)} questions")
+        choices = self.choices(fields.choices, item) if qtype in _CHOICE_TYPES else ()
+        answers, blanks = self.answers(qtype, fields, item, choices, prompt)
+        shuffle = self.flag(fields.shuffle, "shuffle", default=True)
+        lint_ignore = self.lint(fields.lint)
+        return Question(
+            id=qid,
+            topic=topic,
+            type=qtype,
+            prompt=prompt,
+            answers=answers,
+            choices=choices,
+            blanks=blanks,
+            explanation=explanation,
+            ref=ref,
+            tags=tags,
+            shuffle=shuffle,
+            line=item.line,
+            column=item.column,
+            lint_ignore=lint_ignore,
+        )
+
+    def question_id(self, field: Field, question: Located[object]) -> str:
+        """The question's id, unique in the bank."""
+        qid = self.text(field, "id", required=True)
+        if qid in self.id_lines:
+            self.error(question, f"duplicate id '{qid}' (first used on line {self.id_lines[qid]})")
+        elif qid:
+            self.id_lines[qid] = question.line
+        return qid
+
+    def topic(self, field: Field, topics: dict[str, str]) -> str:
+        """The question's topic: one of `topics` if the bank lists them."""
+        topic = self.text(field, "topic", required=True)
+        if field is None or not topic:
+            return topic
+        if "," in topic and not topics:
+            self.error(field, _COMMA_IN_TOPIC)
+        if topics and topic not in topics:
+            self.error(
+                field,
+                f"topic '{topic}' is not listed under 'topics'{_hint(topic, self.topic_ids)}",
+            )
+        return topic
+
+    def question_type(self, field: Field) -> QuestionType | None:
+        """The question's type, or None if it is missing or unknown."""
+        kind = self.text(field, "type", required=True)
+        if field is None or not kind:
+            return None
+        if kind not in QUESTION_TYPES:
+            self.error(
+                field,
+                f"unknown type '{kind}'; use one of "
+                f"{', '.join(QUESTION_TYPES)}{_hint(kind, QUESTION_TYPES)}",
+            )
+            return None
+        return kind
+
+    def choices(self, field: Field, question: Located[object]) -> tuple[str, ...]:
+        """A choice or multi question's options: 2 to 9, each once."""
+        if field is None:
+            self.error(question, "missing 'choices' (a list of 2 to 9 options)")
+            return ()
+        choices = self.texts(field, "choices")
+        if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+            self.error(field, f"'choices' has {len(choices)}; give {MIN_CHOICES} to {MAX_CHOICES}")
+        seen: set[str] = set()
+        for choice in choices:
+            if choice in seen:
+                self.error(field, f"choice '{choice}' is given twice")
+            seen.add(choice)
+        return choices
+
+    def answers(
+        self,
+        qtype: QuestionType,
+        fields: DraftQuestion,
+        question: Located[object],
+        choices: tuple[str, ...],
+        prompt: str,
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """What counts as right (see `Question.answers`), and a cloze's blanks."""
+        field = fields.answer
+        if qtype == "cloze":
+            if field is not None:
+                self.error(
+                    field,
+                    "a cloze question has no 'answer'; mark blanks in the prompt "
+                    "as {{answer}} or {{answer|alternative}}",
+                )
+            return (), self.blanks(fields.prompt, prompt)
+        if field is None:
+            self.error(question, "missing required field 'answer'")
+            return (), ()
+        if qtype == "multi":
+            return self.right_choices(field, choices), ()
+        answer = self.text(field, "answer", required=True)
+        if qtype == "choice":
+            self.in_choices(field, answer, choices)
+        elif qtype == "truefalse":
+            answer = answer.lower()
+            if answer not in ("true", "false"):
+                self.error(field, f"a truefalse answer is true or false, not '{answer}'")
+        elif qtype == "short":
+            return (answer, *self.texts(fields.accept, "accept")), ()
+        return (answer,), ()
+
+    def right_choices(self, field: Located[Value], choices: tuple[str, ...]) -> tuple[str, ...]:
+        """A multi question's answer: one or more of its choices, each once."""
+        answers = self.texts(field, "answer")
+        if not answers:
+            self.error(field, "a multi question needs at least one right choice")
+        for answer in answers:
+            self.in_choices(field, answer, choices)
+        if len(set(answers)) != len(answers):
+            self.error(field, "a right choice is listed twice")
+        return answers
+
+    def in_choices(self, field: Located[Value], answer: str, choices: tuple[str, ...]) -> None:
+        if choices and answer and answer not in choices:
+            self.error(
+                field, f"answer '{answer}' is not one of the choices{_hint(answer, choices)}"
+            )
+
+    def blanks(self, field: Field, prompt: str) -> tuple[tuple[str, ...], ...]:
+        """The accepted answers of each blank of a cloze prompt."""
+        if field is None:
+            return ()
+        blanks = parse_blanks(prompt)
+        if prompt and not blanks:
+            self.error(field, "a cloze prompt needs at least one {{blank}}")
+        if len(blanks) > MAX_BLANKS:
+            self.error(field, f"a cloze has {len(blanks)} blanks; at most {MAX_BLANKS} are allowed")
+        if any(not alt for alternatives in blanks for alt in alternatives):
+            self.error(field, "a cloze blank or one of its alternatives is empty")
+        outside = BLANK.sub("", prompt)
+        if any("{" in alt or "}" in alt for alternatives in blanks for alt in alternatives) or (
+            "{{" in outside or "}}" in outside
+        ):
+            self.error(
+                field,
+                "a cloze blank is {{answer}}: braces inside a blank, or an unmatched "
+                "{{ or }}, are not allowed",
+            )
+        return blanks
+
+    def lint(self, field: Field) -> tuple[str, ...]:
+        """`lint: {ignore: [rule-id, ...]}`: lint rules switched off here."""
+        if field is None:
+            return ()
+        if not isinstance(field.value, Pairs):
+            kind = kind_of(field.value)
+            self.error(field, f"'lint' must be a mapping such as {{ignore: [rule-id]}}, not {kind}")
+            return ()
+        ignore = read_fields(field.value, ("ignore",), "'lint'", self.problems).get("ignore")
+        if ignore is None:
+            return ()
+        ignored = self.texts(ignore, "ignore")
+        from quiz.formats.lint import (
+            RULES,  # the rules' ids; plain Python, loaded with the first `ignore:`
+        )
+
+        for rule in ignored:
+            if rule not in RULES:
+                self.error(ignore, f"unknown lint rule '{rule}'{_hint(rule, tuple(RULES))}")
+        return ignored

@@ -1,0 +1,822 @@
+"""The PostgreSQL engine of the progress store: one database that a whole class shares.
+
+The same records and summaries as the SQLite engine, each answer and its summaries in one
+short transaction. Sessions and answers are keyed on their UUIDs, so an answer sent twice is
+stored once. Every driver fault arrives as a StoreError; a server that cannot be reached (or
+that is too busy to answer in time) as StoreUnavailable, and the next call connects again.
+
+With an outbox (a local file, see `quiz.store.outbox`) nothing is lost while the server
+cannot be reached. Opening succeeds even then. The writes a sitting makes (`start_session`,
+`record`, `end_session`, `override`) wait in the outbox, and every later call first sends
+them, in order; `pending` says how many wait. Reads do not guess: they raise
+StoreUnavailable, which the home screen shows as "your progress cannot be read" while
+practice and exams go on, each answer saved locally.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import re
+import select
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.rows import TupleRow
+from psycopg.types.string import TextLoader
+
+from quiz.store.api import (
+    ANSWER_COLUMNS,
+    ATTEMPT_COLUMNS,
+    BANK_TABLES,
+    TREND_SESSIONS,
+    Answer,
+    Attempt,
+    Card,
+    Clock,
+    Guard,
+    Profile,
+    QuestionStats,
+    Session,
+    SessionRecord,
+    Sitting,
+    StoreError,
+    StoreUnavailable,
+    TopicStats,
+    answer_values,
+    card_sets,
+    moment,
+    new_id,
+    newer_schema,
+    profile_record,
+    question_record,
+    session_record,
+    share,
+    stored_answer,
+    stored_attempt,
+    streak,
+    topic_stats,
+)
+from quiz.store.outbox import End, Operation, Outbox, Override, Record, Start
+
+Cursor = psycopg.Cursor[TupleRow]
+Connection = psycopg.Connection[TupleRow]
+
+DEFAULT_TIMEOUT_S = 5.0
+MIN_CONNECT_TIMEOUT_S = 2  # libpq waits at least this long, whatever it is told
+# pg_advisory_xact_lock keys: one client at a time migrates, or moves a bank's progress.
+_MIGRATION_LOCK = 0x7175_697A_0001
+_BANK_LOCK = 0x7175_697A_0002
+
+# Each entry takes the schema from its index to the next version; never edit a shipped one.
+MIGRATIONS: list[str] = [
+    # 0 -> 1: everything the SQLite engine has at its schema 6, in PostgreSQL's own types.
+    """
+    CREATE TABLE profiles (
+        name text PRIMARY KEY,
+        display_name text NOT NULL,
+        created double precision NOT NULL
+    );
+    CREATE TABLE banks (
+        key text PRIMARY KEY,
+        title text NOT NULL,
+        created double precision NOT NULL
+    );
+    CREATE TABLE sessions (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uuid uuid NOT NULL UNIQUE,
+        profile text NOT NULL,
+        bank text NOT NULL,
+        mode text NOT NULL,
+        seed bigint,
+        started double precision NOT NULL,
+        ended double precision
+    );
+    CREATE INDEX sessions_by_profile ON sessions (profile, bank, started);
+    CREATE TABLE answers (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uuid uuid NOT NULL UNIQUE,
+        session_id bigint NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        profile text NOT NULL,
+        bank text NOT NULL,
+        question_id text NOT NULL,
+        topic text NOT NULL,
+        given text NOT NULL,
+        correct boolean NOT NULL,
+        score double precision NOT NULL,
+        unanswered boolean NOT NULL,
+        late boolean NOT NULL,
+        overridden boolean NOT NULL,
+        seconds double precision NOT NULL,
+        answered_at double precision NOT NULL,
+        question_hash text NOT NULL,
+        response jsonb
+    );
+    CREATE INDEX answers_by_session ON answers (session_id);
+    CREATE INDEX answers_by_question ON answers (profile, bank, question_id, answered_at);
+    CREATE INDEX answers_by_topic ON answers (profile, bank, topic, answered_at);
+    CREATE INDEX answers_by_time ON answers (profile, bank, answered_at);
+    CREATE TABLE topic_stats (
+        profile text NOT NULL,
+        bank text NOT NULL,
+        topic text NOT NULL,
+        attempts integer NOT NULL,
+        correct integer NOT NULL,
+        last_at double precision NOT NULL,
+        streak integer NOT NULL,
+        best_streak integer NOT NULL,
+        PRIMARY KEY (profile, bank, topic)
+    );
+    CREATE TABLE session_topics (
+        profile text NOT NULL,
+        bank text NOT NULL,
+        topic text NOT NULL,
+        session_id bigint NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        attempts integer NOT NULL,
+        correct integer NOT NULL,
+        PRIMARY KEY (profile, bank, topic, session_id)
+    );
+    CREATE INDEX session_topics_by_session ON session_topics (session_id);
+    CREATE TABLE question_stats (
+        profile text NOT NULL,
+        bank text NOT NULL,
+        question_id text NOT NULL,
+        topic text NOT NULL,
+        attempts integer NOT NULL,
+        wrong integer NOT NULL,
+        last_correct boolean NOT NULL,
+        last_at double precision NOT NULL,
+        PRIMARY KEY (profile, bank, question_id)
+    );
+    CREATE TABLE cards (
+        profile text NOT NULL,
+        bank text NOT NULL,
+        question_id text NOT NULL,
+        topic text NOT NULL,
+        card text NOT NULL,
+        due double precision NOT NULL,
+        PRIMARY KEY (profile, bank, question_id)
+    );
+    CREATE INDEX cards_by_due ON cards (profile, bank, due);
+    """,
+]
+
+_INSERT_ANSWER = """
+INSERT INTO answers (uuid, session_id, profile, bank, question_id, topic, given, correct, score,
+                     unanswered, late, overridden, seconds, answered_at, question_hash, response)
+VALUES (%(uuid)s, %(session)s, %(profile)s, %(bank)s, %(qid)s, %(topic)s, %(given)s,
+        %(correct)s, %(score)s, %(unanswered)s, %(late)s, %(overridden)s, %(seconds)s, %(at)s,
+        %(hash)s, %(response)s::jsonb)
+ON CONFLICT (uuid) DO NOTHING
+"""
+_RECORD_TOPIC = """
+INSERT INTO topic_stats AS t (profile, bank, topic, attempts, correct, last_at, streak,
+                              best_streak)
+VALUES (%(profile)s, %(bank)s, %(topic)s, 1, %(correct)s::int, %(at)s, %(correct)s::int,
+        %(correct)s::int)
+ON CONFLICT (profile, bank, topic) DO UPDATE SET
+    attempts = t.attempts + 1,
+    correct = t.correct + excluded.correct,
+    last_at = GREATEST(t.last_at, excluded.last_at),
+    streak = CASE WHEN excluded.correct > 0 THEN t.streak + 1 ELSE 0 END,
+    best_streak = GREATEST(t.best_streak, CASE WHEN excluded.correct > 0 THEN t.streak + 1
+                                          ELSE 0 END)
+"""
+_RECORD_SESSION_TOPIC = """
+INSERT INTO session_topics AS s (profile, bank, topic, session_id, attempts, correct)
+VALUES (%(profile)s, %(bank)s, %(topic)s, %(session)s, 1, %(correct)s::int)
+ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
+    attempts = s.attempts + 1, correct = s.correct + excluded.correct
+"""
+_RECORD_QUESTION = """
+INSERT INTO question_stats AS q (profile, bank, question_id, topic, attempts, wrong,
+                                 last_correct, last_at)
+VALUES (%(profile)s, %(bank)s, %(qid)s, %(topic)s, 1, 1 - %(correct)s::int, %(correct)s, %(at)s)
+ON CONFLICT (profile, bank, question_id) DO UPDATE SET
+    topic = excluded.topic,
+    attempts = q.attempts + 1,
+    wrong = q.wrong + excluded.wrong,
+    last_correct = CASE WHEN excluded.last_at >= q.last_at THEN excluded.last_correct
+                   ELSE q.last_correct END,
+    last_at = GREATEST(q.last_at, excluded.last_at)
+"""
+_SAVE_CARD = """
+INSERT INTO cards (profile, bank, question_id, topic, card, due) VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (profile, bank, question_id) DO UPDATE SET
+    topic = excluded.topic, card = excluded.card, due = excluded.due
+"""
+
+# Rows read back that fail their checks (`quiz.store.api.count` and the like).
+_damaged_rows = Guard(
+    (ValueError, TypeError, KeyError, IndexError),
+    lambda exc: f"the progress database cannot be used: {exc}",
+)
+
+
+class PostgresStore:
+    """Progress in a PostgreSQL database. Open it with `PostgresStore.open(url)`."""
+
+    backup: Path | None = None  # a server's database is never moved aside
+
+    def __init__(self, url: str, *, clock: Clock, outbox: Outbox | None, timeout: float) -> None:
+        self.clock = clock
+        self.outbox = outbox
+        self._location = _public(url)
+        try:
+            params = conninfo_to_dict(url)
+        except psycopg.Error as exc:  # its message quotes the URL, password and all
+            reason = _detail(exc).replace(url, self._location)
+            raise StoreError(
+                f"{self._location} is not a database URL quiz can use: {reason}"
+            ) from None
+        self._password = str(params.get("password") or "")
+        self._user = str(params.get("user") or os.environ.get("PGUSER") or getpass.getuser())
+        host = str(params.get("host") or os.environ.get("PGHOST") or "localhost")
+        self._where = f"{host}:{params['port']}" if params.get("port") else host
+        self._lock_timeout_ms = int(timeout * 1000)
+        defaults: dict[str, str | int] = {
+            "connect_timeout": max(MIN_CONNECT_TIMEOUT_S, round(timeout)),
+            "application_name": "quiz",
+        }
+        self._conninfo = make_conninfo(
+            url, **{name: value for name, value in defaults.items() if name not in params}
+        )
+        self._connection: Connection | None = None
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        *,
+        clock: Clock = time.time,
+        outbox: Path | None = None,
+        timeout: float | None = None,
+    ) -> PostgresStore:
+        """Connect to the database `url` names, bringing its schema up to date, and send what
+        waits in the outbox. With an `outbox`, a server that cannot be reached is no error:
+        the store opens, and its writes wait in the outbox until the server is back.
+        `timeout` is how long to wait for the server, or for a lock another client holds."""
+        box = None if outbox is None else Outbox.open(outbox)
+        try:
+            store = cls(url, clock=clock, outbox=box, timeout=timeout or DEFAULT_TIMEOUT_S)
+        except BaseException:
+            if box is not None:
+                box.close()
+            raise
+        try:
+            store._flush()
+            store._connect()
+        except StoreUnavailable:
+            if box is not None:
+                return store  # offline: the writes wait in the outbox
+            store.close()
+            raise
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._drop()
+        if self.outbox is not None:
+            self.outbox.close()
+
+    @property
+    def location(self) -> str:
+        return self._location
+
+    @property
+    def pending(self) -> int:
+        """How many writes wait in the outbox for the server."""
+        return 0 if self.outbox is None else self.outbox.pending
+
+    # --- the connection -------------------------------------------------------------------
+
+    def _connect(self) -> Connection:
+        """The live connection, or a new one whose schema is brought up to date."""
+        if self._connection is not None and not self._connection.closed:
+            if not _hung_up(self._connection):
+                return self._connection
+            self._drop()  # the server went away (and may be back): connect again
+        try:
+            connection = psycopg.connect(self._conninfo, autocommit=False)
+        except psycopg.Error as exc:
+            raise self._refusal(exc) from None
+        try:
+            # Ids and responses travel as text, as the contract has them.
+            connection.adapters.register_loader("uuid", TextLoader)
+            connection.adapters.register_loader("jsonb", TextLoader)
+            with connection.transaction():
+                connection.execute(
+                    "SELECT set_config('lock_timeout', %s, false)", (f"{self._lock_timeout_ms}",)
+                )
+            _migrate(connection)
+        except psycopg.Error as exc:
+            connection.close()
+            raise self._fault(exc) from exc
+        except BaseException:
+            connection.close()
+            raise
+        self._connection = connection
+        return connection
+
+    def _drop(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Cursor]:
+        """One short transaction: committed when the block ends, rolled back if it fails.
+        A lost connection is dropped (the next call connects again); every driver fault
+        arrives as a StoreError."""
+        connection = self._connect()
+        try:
+            with connection.transaction(), connection.cursor() as cursor:
+                yield cursor
+        except psycopg.Error as exc:
+            if connection.closed:
+                self._drop()
+            raise self._fault(exc) from exc
+
+    def _synced(self) -> contextlib.AbstractContextManager[Cursor]:
+        """A transaction that sees every write made so far: what waits in the outbox is sent
+        first. StoreUnavailable if the server cannot be reached."""
+        self._flush()
+        return self._transaction()
+
+    def _flush(self) -> None:
+        """Send what waits in the outbox, oldest first, each in its own transaction, and
+        forget each once the server has it. An operation the server refuses for good is
+        kept aside (it would block the rest); StoreUnavailable leaves the rest waiting."""
+        if self.outbox is None:
+            return
+        while (head := self.outbox.first()) is not None:
+            seq, operation = head
+            self._connect()  # a refused login or a newer schema is no fault of the operation
+            try:
+                with self._transaction() as cursor:
+                    _apply(cursor, operation, self.clock())
+            except StoreUnavailable:
+                raise
+            except StoreError as exc:
+                self.outbox.reject(seq, str(exc))
+                continue
+            self.outbox.sent(seq)  # quiz stopped before this: sent again, changing nothing
+
+    def _deliver(self, operation: Operation) -> int | None:
+        """Apply a write now, after what waits before it; None: the server cannot be
+        reached, and the write waits in the outbox (committed there)."""
+        try:
+            with self._synced() as cursor:
+                return _apply(cursor, operation, self.clock())
+        except StoreUnavailable:
+            if self.outbox is None:
+                raise
+            self.outbox.push(operation)
+            return None
+
+    # --- what a fault says ----------------------------------------------------------------
+
+    def _hide(self, text: str) -> str:
+        return text.replace(self._password, "***") if self._password else text
+
+    def _refusal(self, exc: psycopg.Error) -> StoreError:
+        """Why a connection could not be made: a server that refused it, or none to reach."""
+        detail = self._hide(_detail(exc))
+        if "password" in detail or "SCRAM" in detail:
+            return StoreError(
+                f"the database refused the login for user {self._user} (wrong password?)"
+            )
+        if any(
+            word in detail for word in ("does not exist", "authentication", "pg_hba", "permission")
+        ):
+            return StoreError(
+                f"the database server at {self._where} refused the connection: {detail}"
+            )
+        return StoreUnavailable(f"cannot reach the database server at {self._where}: {detail}")
+
+    def _fault(self, exc: psycopg.Error) -> StoreError:
+        detail = self._hide(_detail(exc))
+        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            if exc.sqlstate is None or exc.sqlstate.startswith(("08", "57P")):
+                return StoreUnavailable(
+                    f"cannot reach the database server at {self._where}: {detail}"
+                )
+            return StoreUnavailable(f"the database server at {self._where} is busy: {detail}")
+        return StoreError(f"the progress database cannot be used: {detail}")
+
+    # --- sessions and answers -------------------------------------------------------------
+
+    @_damaged_rows
+    def use_bank(self, key: str, title: str) -> None:
+        with self._synced() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_BANK_LOCK,))
+            known = cursor.execute("SELECT title FROM banks WHERE key = %s", (key,)).fetchone()
+            if known is None and key != title and _has_progress(cursor, title):
+                for table in BANK_TABLES:
+                    cursor.execute(f"UPDATE {table} SET bank = %s WHERE bank = %s", (key, title))
+                cursor.execute("DELETE FROM banks WHERE key = %s", (title,))
+            if known is None:
+                cursor.execute("INSERT INTO banks VALUES (%s, %s, %s)", (key, title, self.clock()))
+            elif known[0] != title:
+                cursor.execute("UPDATE banks SET title = %s WHERE key = %s", (title, key))
+
+    @_damaged_rows
+    def start_session(self, profile: str, bank: str, mode: str, seed: int | None) -> Session:
+        """Begin a sitting. Saved only in the outbox, its id is 0 until it reaches the
+        server: the server knows it by its UUID."""
+        sitting = Sitting(new_id(), profile, bank, mode, seed, self.clock(), None)
+        session_id = self._deliver(Start(sitting))
+        return Session(session_id or 0, profile, bank, mode, seed, sitting.uuid)
+
+    @_damaged_rows
+    def end_session(self, session: Session) -> None:
+        self._deliver(End(session.uuid, self.clock()))
+
+    @_damaged_rows
+    def record(self, session: Session, answer: Answer) -> str:
+        if answer.answered_at is None:  # kept in the outbox as it was answered
+            answer = replace(answer, answered_at=self.clock())
+        self._deliver(Record(session, answer))
+        return answer.id
+
+    @_damaged_rows
+    def override(self, answer_id: str, card: Card | None = None) -> bool:
+        """As the contract says; an override that waits in the outbox counts as done (True)
+        and changes nothing when it reaches the server if there is no such wrong answer."""
+        if not _is_uuid(answer_id):
+            return False
+        done = self._deliver(Override(answer_id, card))
+        return done is None or done > 0
+
+    @_damaged_rows
+    def merge(self, sitting: Sitting, answers: Iterable[Answer]) -> int:
+        with self._synced() as cursor:
+            session_id = _add_session(cursor, sitting)
+            session = Session(
+                session_id, sitting.profile, sitting.bank, sitting.mode, sitting.seed, sitting.uuid
+            )
+            return sum(_add_answer(cursor, session, answer, self.clock()) for answer in answers)
+
+    @_damaged_rows
+    def merge_cards(self, profile: str, bank: str, cards: Mapping[str, tuple[str, Card]]) -> int:
+        with self._synced() as cursor:
+            added = 0
+            for qid, (topic, card) in cards.items():
+                cursor.execute(
+                    "INSERT INTO cards VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    (profile, bank, qid, topic, *card),
+                )
+                added += cursor.rowcount
+            return added
+
+    @_damaged_rows
+    def reset(self, profile: str, bank: str, topic: str | None = None) -> int:
+        where, args = "profile = %s AND bank = %s", [profile, bank]
+        if topic is not None:
+            where, args = where + " AND topic = %s", [*args, topic]
+        with self._synced() as cursor:
+            removed = cursor.execute(f"DELETE FROM answers WHERE {where}", args).rowcount
+            for table in ("topic_stats", "session_topics", "question_stats", "cards"):
+                cursor.execute(f"DELETE FROM {table} WHERE {where}", args)
+            if topic is None:
+                cursor.execute(
+                    "DELETE FROM sessions WHERE profile = %s AND bank = %s", (profile, bank)
+                )
+        return removed
+
+    # --- what it answers ------------------------------------------------------------------
+
+    @_damaged_rows.rows
+    def export(self, profile: str | None = None) -> Iterator[tuple[Sitting, list[Answer]]]:
+        where, args = ("WHERE profile = %s", (profile,)) if profile is not None else ("", ())
+        with self._synced() as cursor:
+            sittings = cursor.execute(
+                "SELECT id, uuid, profile, bank, mode, seed, started, ended FROM sessions"
+                f" {where} ORDER BY started, id",
+                args,
+            ).fetchall()
+        for sid, *fields in sittings:  # one short transaction per sitting
+            with self._transaction() as cursor:
+                rows = cursor.execute(
+                    f"SELECT {ANSWER_COLUMNS} FROM answers WHERE session_id = %s"
+                    " ORDER BY answered_at, id",
+                    (sid,),
+                ).fetchall()
+            yield Sitting(*fields), [stored_answer(*row) for row in rows]
+
+    @_damaged_rows.rows
+    def card_sets(
+        self, profile: str | None = None
+    ) -> Iterator[tuple[str, str, dict[str, tuple[str, Card]]]]:
+        where, args = ("WHERE profile = %s", (profile,)) if profile is not None else ("", ())
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                f"SELECT profile, bank, question_id, topic, card, due FROM cards {where}", args
+            ).fetchall()
+        yield from card_sets(rows)
+
+    @_damaged_rows
+    def profiles(self) -> list[Profile]:
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT p.name, p.display_name, p.created,"
+                " (SELECT COALESCE(SUM(attempts), 0) FROM topic_stats t WHERE t.profile = p.name)"
+                " FROM profiles p ORDER BY p.name"
+            ).fetchall()
+        return [profile_record(*row) for row in rows]
+
+    @_damaged_rows
+    def topic_summary(
+        self, profile: str, bank: str, topics: Iterable[str], last_sessions: int = TREND_SESSIONS
+    ) -> list[TopicStats]:
+        with self._synced() as cursor:
+            totals = {
+                row[0]: row
+                for row in cursor.execute(
+                    "SELECT topic, attempts, correct, last_at, best_streak FROM topic_stats"
+                    " WHERE profile = %s AND bank = %s",
+                    (profile, bank),
+                ).fetchall()
+            }
+            return topic_stats(
+                topics,
+                totals,
+                lambda topic: cursor.execute(
+                    "SELECT attempts, correct FROM session_topics"
+                    " WHERE profile = %s AND bank = %s AND topic = %s"
+                    " ORDER BY session_id DESC LIMIT %s",
+                    (profile, bank, topic, last_sessions),
+                ).fetchall(),
+            )
+
+    @_damaged_rows
+    def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                f"SELECT {ATTEMPT_COLUMNS} FROM answers a JOIN sessions s ON s.id = a.session_id"
+                " WHERE a.profile = %s AND a.bank = %s AND a.question_id = %s"
+                " ORDER BY a.answered_at, a.id",
+                (profile, bank, question_id),
+            ).fetchall()
+        return [stored_attempt(row) for row in rows]
+
+    @_damaged_rows
+    def session_topic_history(
+        self, profile: str, bank: str
+    ) -> dict[str, list[tuple[float, float]]]:
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT st.topic, s.started, st.attempts, st.correct FROM session_topics st"
+                " JOIN sessions s ON s.id = st.session_id"
+                " WHERE st.profile = %s AND st.bank = %s ORDER BY st.session_id",
+                (profile, bank),
+            ).fetchall()
+        history: dict[str, list[tuple[float, float]]] = {}
+        for topic, started, attempts, correct in rows:
+            history.setdefault(topic, []).append((moment(started), share(correct, attempts)))
+        return history
+
+    @_damaged_rows
+    def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
+                " FROM question_stats WHERE profile = %s AND bank = %s",
+                (profile, bank),
+            ).fetchall()
+        return {row[0]: question_record(*row) for row in rows}
+
+    @_damaged_rows
+    def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT s.id, s.mode, s.seed, s.started, s.ended, SUM(st.attempts),"
+                " SUM(st.correct) FROM sessions s JOIN session_topics st ON st.session_id = s.id"
+                " WHERE s.profile = %s AND s.bank = %s GROUP BY s.id ORDER BY s.id DESC LIMIT %s",
+                (profile, bank, limit),
+            ).fetchall()
+        return [session_record(*row) for row in rows]
+
+    @_damaged_rows
+    def cards(self, profile: str, bank: str) -> dict[str, str]:
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT question_id, card FROM cards WHERE profile = %s AND bank = %s",
+                (profile, bank),
+            ).fetchall()
+        return dict(rows)
+
+    @_damaged_rows
+    def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT question_id, seconds FROM answers WHERE profile = %s AND bank = %s"
+                " AND correct ORDER BY answered_at DESC LIMIT %s",
+                (profile, bank, limit),
+            ).fetchall()
+        return [(qid, seconds) for qid, seconds in rows]
+
+    @_damaged_rows
+    def count_answers(self, profile: str, bank: str, topic: str | None = None) -> int:
+        query, args = (
+            "SELECT COUNT(*) FROM answers WHERE profile = %s AND bank = %s",
+            [profile, bank],
+        )
+        if topic is not None:
+            query, args = query + " AND topic = %s", [*args, topic]
+        with self._synced() as cursor:
+            row = cursor.execute(query, args).fetchone()
+        return int(row[0]) if row else 0
+
+
+# --- the writes, each safe to send twice ------------------------------------------------------
+
+
+def _apply(cursor: Cursor, operation: Operation, now: float) -> int:
+    """Send one write: the new session's id, else how many rows it changed (0: it was
+    there already). `now` is the time of an answer that carries none."""
+    match operation:
+        case Start(sitting):
+            return _add_session(cursor, sitting)
+        case Record(session, answer):
+            return _add_answer(cursor, session, answer, now)
+        case End(session_uuid, ended):
+            cursor.execute("UPDATE sessions SET ended = %s WHERE uuid = %s", (ended, session_uuid))
+            return cursor.rowcount
+        case Override(answer_id, card):
+            return int(_override(cursor, answer_id, card))
+    raise AssertionError(operation)
+
+
+def _add_session(cursor: Cursor, sitting: Sitting) -> int:
+    """Create the sitting (and its profile and bank) unless its UUID is known; its id."""
+    for table, key in (("profiles", sitting.profile), ("banks", sitting.bank)):
+        cursor.execute(
+            f"INSERT INTO {table} VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            (key, key, sitting.started),
+        )
+    cursor.execute(
+        "INSERT INTO sessions (uuid, profile, bank, mode, seed, started, ended)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (uuid) DO NOTHING",
+        (
+            sitting.uuid,
+            sitting.profile,
+            sitting.bank,
+            sitting.mode,
+            sitting.seed,
+            sitting.started,
+            sitting.ended,
+        ),
+    )
+    return _session_id(cursor, sitting.uuid)
+
+
+def _session_id(cursor: Cursor, session_uuid: str) -> int:
+    row = cursor.execute("SELECT id FROM sessions WHERE uuid = %s", (session_uuid,)).fetchone()
+    if row is None:
+        raise StoreError("the answer's session is not in the progress database (was it reset?)")
+    return int(row[0])
+
+
+def _add_answer(cursor: Cursor, session: Session, answer: Answer, now: float) -> int:
+    """Insert one answer and bring every summary up to date; 0 if it is there already."""
+    row = answer_values(session, answer, now) | {"session": _session_id(cursor, session.uuid)}
+    if cursor.execute(_INSERT_ANSWER, row).rowcount == 0:
+        return 0
+    for statement in (_RECORD_TOPIC, _RECORD_SESSION_TOPIC, _RECORD_QUESTION):
+        cursor.execute(statement, row)
+    if answer.card is not None:
+        cursor.execute(
+            _SAVE_CARD,
+            (session.profile, session.bank, answer.question_id, answer.topic, *answer.card),
+        )
+    return 1
+
+
+def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
+    """Count a wrong answer as right, correcting every summary; False: no such answer."""
+    found = cursor.execute(
+        "SELECT session_id, profile, bank, question_id, topic, answered_at FROM answers"
+        " WHERE uuid = %s AND NOT correct AND NOT unanswered FOR UPDATE",
+        (answer_id,),
+    ).fetchone()
+    if found is None:
+        return False
+    session, profile, bank, qid, topic, at = found
+    cursor.execute(
+        "UPDATE answers SET correct = true, score = 1, overridden = true WHERE uuid = %s",
+        (answer_id,),
+    )
+    run = streak(  # the topic's run of right answers, counted back from the latest
+        cursor.execute(
+            "SELECT correct FROM answers WHERE profile = %s AND bank = %s AND topic = %s"
+            " ORDER BY answered_at DESC, id DESC",
+            (profile, bank, topic),
+        ).fetchall()
+    )
+    cursor.execute(
+        "UPDATE topic_stats SET correct = correct + 1, streak = %(run)s,"
+        " best_streak = GREATEST(best_streak, %(run)s)"
+        " WHERE profile = %(profile)s AND bank = %(bank)s AND topic = %(topic)s",
+        {"run": run, "profile": profile, "bank": bank, "topic": topic},
+    )
+    cursor.execute(
+        "UPDATE session_topics SET correct = correct + 1"
+        " WHERE profile = %s AND bank = %s AND topic = %s AND session_id = %s",
+        (profile, bank, topic, session),
+    )
+    cursor.execute(
+        "UPDATE question_stats SET wrong = wrong - 1,"
+        " last_correct = CASE WHEN last_at <= %s THEN true ELSE last_correct END"
+        " WHERE profile = %s AND bank = %s AND question_id = %s",
+        (at, profile, bank, qid),
+    )
+    if card is not None:
+        cursor.execute(_SAVE_CARD, (profile, bank, qid, topic, *card))
+    return True
+
+
+def _has_progress(cursor: Cursor, bank: str) -> bool:
+    return (
+        cursor.execute("SELECT 1 FROM sessions WHERE bank = %s LIMIT 1", (bank,)).fetchone()
+        is not None
+    )
+
+
+def _hung_up(connection: Connection) -> bool:
+    """Whether the server closed this idle connection (it stopped, or restarted): the
+    socket of an idle connection has nothing to read until then."""
+    readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    return bool(readable)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(str(text))
+    except ValueError:
+        return False
+    return True
+
+
+# --- the schema ------------------------------------------------------------------------------
+
+
+def _migrate(connection: Connection) -> None:
+    """Bring the schema up to date. Clients that start at once queue on an advisory lock,
+    so one migrates and the others find it done; a current schema takes no lock."""
+    if _version(connection) == len(MIGRATIONS):
+        return
+    with connection.transaction():
+        connection.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+        connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
+        version = _version(connection)
+        for number in range(version, len(MIGRATIONS)):
+            connection.execute(MIGRATIONS[number])
+        if version < len(MIGRATIONS):
+            connection.execute("DELETE FROM schema_version")
+            connection.execute("INSERT INTO schema_version VALUES (%s)", (len(MIGRATIONS),))
+
+
+def _version(connection: Connection) -> int:
+    """The schema's version (0: none yet); StoreError if it is from a newer quiz."""
+    with connection.transaction():
+        row = connection.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+        if not row or not row[0]:
+            return 0
+        found = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    version = int(found[0]) if found and found[0] is not None else 0
+    if version > len(MIGRATIONS):
+        raise newer_schema(version)
+    return version
+
+
+# --- what is shown ---------------------------------------------------------------------------
+
+
+def _detail(exc: BaseException) -> str:
+    """The driver's message, first line, without the libpq preamble that names the socket."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    return re.sub(r"^.*failed: (FATAL:\s+)?", "", text) or text
+
+
+def _public(url: str) -> str:
+    """The URL without its password (in the user part or a `password=` parameter), however
+    malformed the rest of it is."""
+    url = _USERINFO_PASSWORD.sub(r"\g<user>@", url, count=1)
+    base, mark, query = url.partition("?")
+    kept = [item for item in query.split("&") if item and not _PASSWORD_PARAMETER.match(item)]
+    return base + (mark if kept else "") + "&".join(kept)
+
+
+# user:password@ before the host; a password ends at the last @ before the path.
+_USERINFO_PASSWORD = re.compile(r"^(?P<user>[a-z][a-z0-9+.-]*://[^:@/?#]*):[^/?#]*@", re.I)
+_PASSWORD_PARAMETER = re.compile(r"\s*(ssl)?password\s*=", re.I)
