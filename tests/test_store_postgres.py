@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,23 @@ def test_a_lost_connection_is_made_again_by_the_next_call(pg_cluster: Cluster, p
         pg_cluster.start()
         store.record(session, answer(3))
         assert store.count_answers("ana", "Bank") == 3
+
+
+def test_calls_from_worker_threads_share_one_connection_and_one_outbox(
+    pg_cluster: Cluster, pg_url: str, outbox: Path
+) -> None:
+    """The app makes a remote store's calls off its event loop, each on any worker thread,
+    some at once."""
+    with opened(pg_url, outbox) as store, ThreadPoolExecutor(4) as pool:
+        session = pool.submit(store.start_session, "ana", "Bank", "practice", None).result()
+        with pg_cluster.down():
+            ids = list(pool.map(lambda i: store.record(session, answer(i)), range(8)))
+            assert store.pending == 8
+        assert pool.submit(store.count_answers, "ana", "Bank").result() == 8
+        assert store.pending == 0
+        ids += pool.map(lambda i: store.record(session, answer(i)), range(8, 16))
+        answers = pool.submit(assert_summaries_agree, store, "ana").result()
+        assert sorted(a.id for a in answers) == sorted(ids)
 
 
 def test_a_wrong_password_is_a_clear_error_that_never_shows_it(

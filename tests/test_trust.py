@@ -233,7 +233,7 @@ async def test_time_running_out_saves_what_is_typed(small_bank_path: Path, tmp_p
         await ask(app, pilot, "b-short", "a-choice", mode="exam", time_limit=60)
         await pilot.press(*"attention")  # typed, never submitted
         clock.advance(61)
-        screen_of(app).time_up()
+        await screen_of(app).time_up()
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "time ran out" in str(app.screen.query_one("#exam-title").render())

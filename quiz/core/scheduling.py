@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from fsrs import Card, Rating, Scheduler, State
 
 from quiz.core.bank import Bank, Question
-from quiz.store.api import ProgressStore, QuestionStats
+from quiz.store.api import QuestionStats
 
 DEFAULT_RETENTION = 0.9
 SLOW, FAST = 1.5, 0.6  # answer time over the expected time, beyond which right is Hard / Easy
@@ -95,11 +95,6 @@ class Cards:
                 self.cards[qid] = Card.from_json(text)
             except (ValueError, TypeError, KeyError, AttributeError):
                 self.damaged += 1
-
-    @classmethod
-    def load(cls, store: ProgressStore, profile: str, bank: Bank, scheduler: Scheduler) -> Cards:
-        """A profile's cards for `bank`, as the progress store keeps them."""
-        return cls(store.cards(profile, bank.title), scheduler)
 
     def card(self, question: Question) -> Card:
         return self.cards.get(question.id) or Card()

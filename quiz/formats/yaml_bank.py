@@ -220,7 +220,7 @@ def _located(node: Node) -> Located[Value]:
             value = Null(value)
     elif isinstance(node, SequenceNode):
         value = tuple([_located(item) for item in node.value])
-    else:
+    else:  # a mapping
         value = Pairs(tuple([(_located(key), _located(item)) for key, item in node.value]))
     mark = node.start_mark
     return Located(value, mark.line + 1, mark.column + 1)

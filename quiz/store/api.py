@@ -175,6 +175,11 @@ class ProgressStore(Protocol):
         """Where the progress is kept, fit to show (a password is never part of it)."""
 
     @property
+    def remote(self) -> bool:
+        """Whether a call may wait on a network round trip: the app then makes it off its
+        event loop, so a slow server never freezes the screen."""
+
+    @property
     def pending(self) -> int:
         """How many writes wait in a local outbox for a server that cannot be reached; the
         app says "saved locally, will sync" while there are any. Always 0 for a file."""
@@ -427,6 +432,15 @@ def topic_stats(
             TopicStats(topic, count(attempts), count(correct), moment(last_at), count(best), trend)
         )
     return result
+
+
+def topic_history(rows: Iterable[Sequence[Any]]) -> dict[str, list[tuple[float, float]]]:
+    """Rows of (topic, session start, attempts, correct), oldest session first, as each
+    topic's list of (session start, accuracy)."""
+    history: dict[str, list[tuple[float, float]]] = {}
+    for topic, started, attempts, correct in rows:
+        history.setdefault(topic, []).append((moment(started), share(correct, attempts)))
+    return history
 
 
 def question_record(

@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,13 +121,16 @@ class Outbox:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self.db = connection
+        self._lock = threading.RLock()  # used from the app's worker threads, one at a time
 
     @classmethod
     def open(cls, path: Path) -> Outbox:
         """Open (creating if need be) the outbox file `path`."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            connection = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"the outbox {path} cannot be opened: {exc}") from None
         outbox = cls(path, connection)
@@ -139,9 +143,10 @@ class Outbox:
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
-        """Every fault of the file arrives as one StoreError naming it."""
+        """One use of the file at a time; its every fault arrives as one StoreError naming it."""
         try:
-            yield
+            with self._lock:
+                yield
         except StoreError:
             raise
         except _FAULTS as exc:
@@ -168,7 +173,8 @@ class Outbox:
             self.db.executescript(SCHEMA + f"PRAGMA user_version = {VERSION};")
 
     def close(self) -> None:
-        self.db.close()
+        with self._lock:
+            self.db.close()
 
     @property
     def pending(self) -> int:

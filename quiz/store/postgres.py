@@ -20,6 +20,7 @@ import getpass
 import os
 import re
 import select
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -51,16 +52,15 @@ from quiz.store.api import (
     TopicStats,
     answer_values,
     card_sets,
-    moment,
     new_id,
     newer_schema,
     profile_record,
     question_record,
     session_record,
-    share,
     stored_answer,
     stored_attempt,
     streak,
+    topic_history,
     topic_stats,
 )
 from quiz.store.outbox import End, Operation, Outbox, Override, Record, Start
@@ -248,6 +248,8 @@ class PostgresStore:
             url, **{name: value for name, value in defaults.items() if name not in params}
         )
         self._connection: Connection | None = None
+        # The app calls a remote store from worker threads: one call at a time.
+        self._lock = threading.RLock()
 
     @classmethod
     def open(
@@ -283,13 +285,18 @@ class PostgresStore:
         return store
 
     def close(self) -> None:
-        self._drop()
-        if self.outbox is not None:
-            self.outbox.close()
+        with self._lock:
+            self._drop()
+            if self.outbox is not None:
+                self.outbox.close()
 
     @property
     def location(self) -> str:
         return self._location
+
+    @property
+    def remote(self) -> bool:
+        return True
 
     @property
     def pending(self) -> int:
@@ -336,20 +343,24 @@ class PostgresStore:
         """One short transaction: committed when the block ends, rolled back if it fails.
         A lost connection is dropped (the next call connects again); every driver fault
         arrives as a StoreError."""
-        connection = self._connect()
-        try:
-            with connection.transaction(), connection.cursor() as cursor:
-                yield cursor
-        except psycopg.Error as exc:
-            if connection.closed:
-                self._drop()
-            raise self._fault(exc) from exc
+        with self._lock:
+            connection = self._connect()
+            try:
+                with connection.transaction(), connection.cursor() as cursor:
+                    yield cursor
+            except psycopg.Error as exc:
+                if connection.closed:
+                    self._drop()
+                raise self._fault(exc) from exc
 
-    def _synced(self) -> contextlib.AbstractContextManager[Cursor]:
+    @contextlib.contextmanager
+    def _synced(self) -> Iterator[Cursor]:
         """A transaction that sees every write made so far: what waits in the outbox is sent
         first. StoreUnavailable if the server cannot be reached."""
-        self._flush()
-        return self._transaction()
+        with self._lock:
+            self._flush()
+            with self._transaction() as cursor:
+                yield cursor
 
     def _flush(self) -> None:
         """Send what waits in the outbox, oldest first, each in its own transaction, and
@@ -373,14 +384,15 @@ class PostgresStore:
     def _deliver(self, operation: Operation) -> int | None:
         """Apply a write now, after what waits before it; None: the server cannot be
         reached, and the write waits in the outbox (committed there)."""
-        try:
-            with self._synced() as cursor:
-                return _apply(cursor, operation, self.clock())
-        except StoreUnavailable:
-            if self.outbox is None:
-                raise
-            self.outbox.push(operation)
-            return None
+        with self._lock:
+            try:
+                with self._synced() as cursor:
+                    return _apply(cursor, operation, self.clock())
+            except StoreUnavailable:
+                if self.outbox is None:
+                    raise
+                self.outbox.push(operation)
+                return None
 
     # --- what a fault says ----------------------------------------------------------------
 
@@ -579,10 +591,7 @@ class PostgresStore:
                 " WHERE st.profile = %s AND st.bank = %s ORDER BY st.session_id",
                 (profile, bank),
             ).fetchall()
-        history: dict[str, list[tuple[float, float]]] = {}
-        for topic, started, attempts, correct in rows:
-            history.setdefault(topic, []).append((moment(started), share(correct, attempts)))
-        return history
+        return topic_history(rows)
 
     @_damaged_rows
     def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:

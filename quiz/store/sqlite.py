@@ -36,16 +36,15 @@ from quiz.store.api import (
     TopicStats,
     answer_values,
     card_sets,
-    moment,
     new_id,
     newer_schema,
     profile_record,
     question_record,
     session_record,
-    share,
     stored_answer,
     stored_attempt,
     streak,
+    topic_history,
     topic_stats,
 )
 
@@ -311,6 +310,10 @@ class SQLiteStore:
         return f"sqlite://{self.path}" if self.path else "sqlite:// (in memory, not saved)"
 
     @property
+    def remote(self) -> bool:
+        return False
+
+    @property
     def pending(self) -> int:
         """Nothing ever waits: each write reaches the file, or fails."""
         return 0
@@ -517,15 +520,14 @@ class SQLiteStore:
         self, profile: str, bank: str
     ) -> dict[str, list[tuple[float, float]]]:
         """Per topic, (session start, accuracy) for every session that studied it, oldest first."""
-        history: dict[str, list[tuple[float, float]]] = {}
-        for topic, started, attempts, correct in self.db.execute(
-            "SELECT st.topic, s.started, st.attempts, st.correct FROM session_topics st"
-            " JOIN sessions s ON s.id = st.session_id"
-            " WHERE st.profile = ? AND st.bank = ? ORDER BY st.session_id",
-            (profile, bank),
-        ):
-            history.setdefault(topic, []).append((moment(started), share(correct, attempts)))
-        return history
+        return topic_history(
+            self.db.execute(
+                "SELECT st.topic, s.started, st.attempts, st.correct FROM session_topics st"
+                " JOIN sessions s ON s.id = st.session_id"
+                " WHERE st.profile = ? AND st.bank = ? ORDER BY st.session_id",
+                (profile, bank),
+            )
+        )
 
     @_guarded
     def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:

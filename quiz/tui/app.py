@@ -23,6 +23,7 @@ from quiz.core.scheduling import DEFAULT_RETENTION, make_scheduler
 from quiz.core.session import StudySession
 from quiz.core.study import Study
 from quiz.store.api import StoreError
+from quiz.tui.background import call_store
 from quiz.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class QuizApp(App[None]):
         """The seed of the next session: the one given, else a fresh one that is recorded."""
         return self.seed if self.seed is not None else self.rng.randrange(1, 1_000_000)
 
-    def start(
+    async def start(
         self,
         name: str,
         topics: tuple[str, ...] = (),
@@ -124,10 +125,29 @@ class QuizApp(App[None]):
         seed = self._session_seed() if seed is None else seed
         rng = random.Random(seed)
         count = count or self.count or mode.count
+        if time_limit is None:
+            time_limit = self.time_limit
         draw = Draw(self.study, topics, count, seed, rng, self.scheduler)
-        try:
+
+        def prepare() -> tuple[list[Question], StudySession | None]:
+            """Everything the session needs from the store: its questions, then the sitting."""
             questions = mode.pick(draw)
+            if not questions:
+                return questions, None
             cards, pace = (draw.cards, draw.pace()) if mode.moves_cards else (None, 1.0)
+            session = self.session(
+                questions,
+                mode=name,
+                seed=seed,
+                rng=rng,
+                cards=cards,
+                pace=pace,
+                time_limit=time_limit if mode.timed else None,
+            )
+            return questions, session
+
+        try:
+            questions, session = await call_store(self.study.store, prepare)
         except StoreError as exc:
             self.notify(
                 f"{mode.title} needs your progress, which cannot be read: {exc}",
@@ -138,24 +158,12 @@ class QuizApp(App[None]):
             return
         finally:
             self._say_if_damaged(draw)
-        if not questions:
+        if session is None:
             self.notify(mode.empty, title=mode.title, severity="information")
             return
         if mode.notice is not None and (notice := mode.notice(draw, questions)):
             self.notify(notice, title=mode.title, markup=False, timeout=6)
-        if time_limit is None:
-            time_limit = self.time_limit
-        self.begin(
-            self.session(
-                questions,
-                mode=name,
-                seed=seed,
-                rng=rng,
-                cards=cards,
-                pace=pace,
-                time_limit=time_limit if mode.timed else None,
-            )
-        )
+        self.begin(session)
 
     def _say_if_damaged(self, draw: Draw) -> None:
         """Review cards that were read but are damaged were skipped: say so."""
@@ -168,13 +176,13 @@ class QuizApp(App[None]):
                 severity="warning",
             )
 
-    def open_mode(self, name: str, topics: tuple[str, ...] = ()) -> None:
+    async def open_mode(self, name: str, topics: tuple[str, ...] = ()) -> None:
         """Start a session of the mode `name`, through its setup dialog if it has one."""
         mode = MODES[name]
         if mode.setup:
             self.set_up(mode, topics)
         else:
-            self.start(name, topics)
+            await self.start(name, topics)
 
     def set_up(self, mode: Mode, topics: tuple[str, ...] = ()) -> None:
         """Ask for the exam's questions, time limit and seed (defaults filled in), then start.
@@ -188,9 +196,9 @@ class QuizApp(App[None]):
         if cards:
             text += f": {modes.cards_left_out(cards)}"
 
-        def chosen(setup: ExamSetup | None) -> None:
+        async def chosen(setup: ExamSetup | None) -> None:
             if setup is not None:
-                self.start(
+                await self.start(
                     mode.name,
                     topics,
                     count=setup.count,
@@ -212,14 +220,14 @@ class QuizApp(App[None]):
         self.active = session
         self.push_screen(QuestionScreen(session, self.answer_delay))
 
-    def on_home_screen_start_requested(self, event: HomeScreen.StartRequested) -> None:
-        self.open_mode(event.mode, event.topics)
+    async def on_home_screen_start_requested(self, event: HomeScreen.StartRequested) -> None:
+        await self.open_mode(event.mode, event.topics)
 
     async def on_question_screen_ended(self, event: QuestionScreen.Ended) -> None:
         from quiz.tui.screens.question import QuestionScreen
 
         session = event.session
-        session.end()
+        await call_store(self.study.store, session.end)
         self.active = None
         # Help, the palette or a dialog may be open on top (the time ran out under it): they
         # close with the session, so that nothing leads back to it.
@@ -232,20 +240,22 @@ class QuizApp(App[None]):
         else:
             await self.pop_screen()
 
-    def on_summary_screen_retry_requested(self, event: SummaryScreen.RetryRequested) -> None:
+    async def on_summary_screen_retry_requested(self, event: SummaryScreen.RetryRequested) -> None:
         seed = self._session_seed()
         questions = list(event.questions)
         random.Random(seed).shuffle(questions)
+        session = await call_store(self.study.store, partial(self.session, questions, seed=seed))
         self.pop_screen()
-        self.begin(self.session(questions, seed=seed))
+        self.begin(session)
 
     # --- screens and commands -------------------------------------------------------------
 
-    def action_show_stats(self) -> None:
-        from quiz.tui.screens.stats import StatsScreen
+    async def action_show_stats(self) -> None:
+        from quiz.tui.screens.stats import StatsScreen, read_statistics
 
         if not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen(self.study))
+            statistics = await call_store(self.study.store, partial(read_statistics, self.study))
+            self.push_screen(StatsScreen(self.study, statistics))
 
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen
@@ -268,9 +278,9 @@ class QuizApp(App[None]):
 
         for screen in self.screen_stack:
             if isinstance(screen, QuestionScreen):
-                screen.save_pending()  # an exam counts what was typed when it ended
+                await screen.save_pending()  # an exam counts what was typed when it ended
         if self.active is not None:
-            self.active.end()
+            await call_store(self.study.store, self.active.end)
         self.exit(return_code=return_code)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

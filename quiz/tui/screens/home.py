@@ -20,6 +20,7 @@ from quiz.core.scheduling import TopicRecall
 from quiz.core.study import Study
 from quiz.reports.formatting import ago, bar, percent, sparkline
 from quiz.store.api import StoreError, TopicStats
+from quiz.tui.background import call_store
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.topic_table import Column, Row, TopicTable, layout
 
@@ -77,7 +78,10 @@ class HomeScreen(Screen[None]):
         self.in_session = False  # a session covers the screen: its end clears the selection
 
     def compose(self) -> ComposeResult:
-        self.load()
+        if self.study.store.remote:  # the scores come a moment later, from a worker thread
+            self.rows = [TopicStats(topic) for topic in self.study.bank.topics]
+        else:  # a local file: the first frame already shows them
+            self.load()
         with Horizontal(id="home-bar"):
             yield Label(self.study.bank.title, id="bank-title", markup=False)
             yield Label(f"Profile: {self.study.profile}", id="profile", markup=False)
@@ -90,10 +94,12 @@ class HomeScreen(Screen[None]):
             yield TopicTable(rows, id="topics")
         yield Label(self.hint_text(), id="home-hint", markup=False)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one(TopicTable).focus()
         # The key bar is chrome: it comes a frame after the topics, not before them.
         self.call_after_refresh(self._add_key_bar)
+        if self.study.store.remote:
+            await self.reload()
 
     async def _add_key_bar(self) -> None:
         await self.mount(KeyBar())
@@ -106,15 +112,25 @@ class HomeScreen(Screen[None]):
         # a cancelled exam dialog leave it as it was.
         self.in_session = isinstance(self.app.screen, QuestionScreen)
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         if self.stale:  # back from a session, help or the statistics: show the new scores
             if self.in_session:
                 self.in_session = False
                 self.selected.clear()
-            self.load()
-            self.query_one("#home-summary", Static).update(self.summary_text())
-            self._redraw()
+            await self.reload()
         self.stale = True
+
+    async def reload(self) -> None:
+        """Read the scores again (off the event loop if the store is across a network) and
+        show them."""
+        try:
+            scores = await call_store(self.study.store, self._read_scores)
+        except StoreError as exc:
+            self._unreadable(exc)
+        else:
+            self.rows, self.known, self.recall = scores
+        self.query_one("#home-summary", Static).update(self.summary_text())
+        self._redraw()
 
     def on_resize(self) -> None:
         if self.app.size.width != self.fitted_width:  # compose already fitted the table
@@ -123,26 +139,32 @@ class HomeScreen(Screen[None]):
     def load(self) -> None:
         """Read the scores; a store that cannot be read leaves them empty, and says why."""
         try:
-            self._read_scores()
+            self.rows, self.known, self.recall = self._read_scores()
         except StoreError as exc:
-            self.rows = [TopicStats(topic) for topic in self.study.bank.topics]
-            self.known, self.recall = {}, {}
-            self.notify(
-                f"Your progress cannot be read: {exc}. You can still study; answers that "
-                "cannot be saved are shown as not saved.",
-                title="Progress",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
+            self._unreadable(exc)
 
-    def _read_scores(self) -> None:
+    def _unreadable(self, exc: StoreError) -> None:
+        """No scores to show: the topics at zero, and why."""
+        self.rows = [TopicStats(topic) for topic in self.study.bank.topics]
+        self.known, self.recall = {}, {}
+        self.notify(
+            f"Your progress cannot be read: {exc}. You can still study; answers that "
+            "cannot be saved are shown as not saved.",
+            title="Progress",
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
+
+    def _read_scores(self) -> tuple[list[TopicStats], dict[str, int], dict[str, TopicRecall]]:
+        """Per topic: the scores, the questions known, and the review cards' recall. Reads
+        the store only, so it may run in a worker thread."""
         study = self.study
         now = study.store.clock()
-        self.rows = study.store.topic_summary(study.profile, study.key, study.bank.topics)
+        rows = study.store.topic_summary(study.profile, study.key, study.bank.topics)
         stats = study.store.question_stats(study.profile, study.key)
-        self.known = Counter(s.topic for s in stats.values() if s.last_correct)
-        self.recall = study.cards(self.scheduler).by_topic(study.bank, now, stats)
+        known = Counter(s.topic for s in stats.values() if s.last_correct)
+        return rows, dict(known), study.cards(self.scheduler).by_topic(study.bank, now, stats)
 
     def summary_text(self) -> str:
         bank = self.study.bank

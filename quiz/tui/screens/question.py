@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 
 from quiz.core.grading import Response
 from quiz.core.session import SessionClosed, StudySession
+from quiz.tui.background import call_store
 from quiz.tui.widgets.answers import AnswerGiven, Answering, answer_widget
 from quiz.tui.widgets.feedback import Feedback
 from quiz.tui.widgets.keybar import KeyBar
@@ -79,6 +81,7 @@ class QuestionScreen(Screen[None]):
         self.session = session
         self.answer_delay = answer_delay
         self.ending = False
+        self.saving = False  # an answer is on its way to the store
         self.deadline_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -115,12 +118,12 @@ class QuestionScreen(Screen[None]):
         await self.show_question()
         left = self.session.time_left()
         if left is not None:
-            self.tick()
+            await self.tick()
             self.set_interval(1, self.tick)
             # The exact moment, not the next tick: what is typed by then is what counts.
             self.deadline_timer = self.set_timer(left, self.time_up)
 
-    def tick(self) -> None:
+    async def tick(self) -> None:
         """Show the time left."""
         left = self.session.time_left()
         if left is None:
@@ -130,14 +133,17 @@ class QuestionScreen(Screen[None]):
         countdown.update(f"⏱ {minutes}:{seconds:02d} left")
         countdown.set_class(left < 60, "hurry")
         if left <= 0:
-            self.time_up()
+            await self.time_up()
 
-    def time_up(self) -> None:
+    async def time_up(self) -> None:
         """The exam's time has run out: what is typed is graded and saved, the rest count as
-        unanswered, and the exam ends, whatever dialog is open on top of it."""
-        if self.ending:
+        unanswered, and the exam ends, whatever dialog is open on top of it. An answer being
+        saved at that moment finishes first, and then calls this again."""
+        if self.ending or self.saving:
             return
-        self.session.time_up(self._pending())
+        self.ending = True  # from here on no key answers
+        await call_store(self.session.study.store, partial(self.session.time_up, self._pending()))
+        self.ending = False
         self.notify(
             "Time is up: what you had typed was saved; the questions left count as unanswered.",
             title="Exam",
@@ -146,13 +152,13 @@ class QuestionScreen(Screen[None]):
         )
         self._end_now()
 
-    def save_pending(self) -> None:
+    async def save_pending(self) -> None:
         """An exam ended by the learner counts what was typed or ticked but not submitted,
         as when its time runs out."""
-        pending = None if self.session.feedback else self._pending()
+        pending = None if self.session.feedback or self.saving else self._pending()
         if pending is not None:
             with contextlib.suppress(SessionClosed):
-                self.session.answer(pending)
+                await call_store(self.session.study.store, partial(self.session.answer, pending))
 
     def _pending(self) -> Response | None:
         if self.session.answered_current:
@@ -192,15 +198,22 @@ class QuestionScreen(Screen[None]):
         (inputs.first() if inputs else answer).focus(scroll_visible=False)
 
     @on(AnswerGiven)
-    def answered(self, event: AnswerGiven) -> None:
+    async def answered(self, event: AnswerGiven) -> None:
         event.stop()
         session = self.session
-        if self.ending or session.answered_current:
+        if self.ending or self.saving or session.answered_current:
             return
+        self.saving = True  # until it is saved, no second answer, and the time waits
         try:
-            result = session.answer(event.response)
+            answer = partial(session.answer, event.response)
+            result = await call_store(session.study.store, answer)
         except SessionClosed:  # the deadline passed before the timer fired
-            self.time_up()
+            self.saving = False
+            await self.time_up()
+            return
+        self.saving = False
+        if session.time_left() == 0:  # the time ran out while the answer was being saved
+            await self.time_up()
             return
         self.query_one("#question-progress", ProgressBar).update(progress=session.index + 1)
         self._say_if_unsaved()
@@ -224,8 +237,16 @@ class QuestionScreen(Screen[None]):
         return keys
 
     def _say_if_unsaved(self) -> None:
+        """Say when an answer is not saved, or is kept locally until the server is back."""
         if self.session.save_error:
             self.notify(self.session.save_error, title="Not saved", severity="error", markup=False)
+        elif self.session.study.store.pending:
+            self.notify(
+                "Saved locally, will sync: the database server cannot be reached; your "
+                "answers are sent when it is back.",
+                title="Saved locally",
+                severity="warning",
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
@@ -234,11 +255,15 @@ class QuestionScreen(Screen[None]):
             return self.session.can_override
         return True
 
-    def action_override(self) -> None:
+    async def action_override(self) -> None:
         """ "I was right": the learner overrules a wrong verdict on a short or cloze answer."""
-        if not self.session.can_override:
+        if not self.session.can_override or self.saving:
             return
-        result = self.session.override()
+        self.saving = True
+        try:
+            result = await call_store(self.session.study.store, self.session.override)
+        finally:
+            self.saving = False
         self._say_if_unsaved()
         feedback = self.query_one(Feedback)
         feedback.show(result, (), self.session.clock(), self._keys())
@@ -267,9 +292,9 @@ class QuestionScreen(Screen[None]):
         question = unfinished.question(session.mode, left)
         detail = unfinished.detail
 
-        def confirmed(yes: bool | None) -> None:
+        async def confirmed(yes: bool | None) -> None:
             if yes and not self.ending:
-                self.save_pending()
+                await self.save_pending()
                 self._end_now()
 
         self.app.push_screen(ConfirmScreen(question, detail), confirmed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,25 +19,48 @@ from quiz.tui.widgets.keybar import KeyBar
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
 
 
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    """What the screen shows, read from the store before it opens."""
+
+    history: dict[str, list[tuple[float, float]]]
+    rows: list[TopicStats]
+    recent: list[SessionRecord]
+    problem: str | None = None  # why the store could not be read
+
+
+def read_statistics(study: Study) -> Statistics:
+    """Read the store only, so that this may run in a worker thread."""
+    store, profile, key = study.store, study.profile, study.key
+    try:
+        return Statistics(
+            store.session_topic_history(profile, key),
+            store.topic_summary(profile, key, study.bank.topics),
+            store.sessions(profile, key, limit=30),
+        )
+    except StoreError as exc:
+        return Statistics({}, [TopicStats(t) for t in study.bank.topics], [], str(exc))
+
+
 class StatsScreen(Screen[None]):
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
-    def __init__(self, study: Study) -> None:
+    def __init__(self, study: Study, statistics: Statistics) -> None:
         super().__init__()
         self.study = study
-        self.recent: list[SessionRecord] = []
+        self.statistics = statistics
+        self.recent = statistics.recent
 
     def compose(self) -> ComposeResult:
-        study = self.study
-        bank, store, profile = study.bank, study.store, study.profile
-        try:
-            history = store.session_topic_history(profile, study.key)
-            rows = store.topic_summary(profile, study.key, bank.topics)
-            self.recent = store.sessions(profile, study.key, limit=30)
-        except StoreError as exc:
-            self.notify(f"Statistics cannot be read: {exc}", severity="error", markup=False)
-            history, rows, self.recent = {}, [TopicStats(t) for t in bank.topics], []
-        summary = {t.topic: t for t in rows}
+        bank, profile = self.study.bank, self.study.profile
+        history = self.statistics.history
+        if self.statistics.problem:
+            self.notify(
+                f"Statistics cannot be read: {self.statistics.problem}",
+                severity="error",
+                markup=False,
+            )
+        summary = {t.topic: t for t in self.statistics.rows}
         with VerticalScroll(id="stats-body"):
             yield Label(f"Statistics · {bank.title} · {profile}", id="stats-title", markup=False)
             yield Static(
