@@ -17,6 +17,8 @@ from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.widgets.feedback import Feedback
 
+from .pg import Cluster
+
 
 class SlowServer:
     """A PostgreSQL store whose every answer waits at a gate, as on a slow network."""
@@ -72,3 +74,42 @@ async def test_a_slow_server_never_freezes_the_screen(small_bank_path: Path, pg_
     [attempt] = server.inner.history("ana", study.key, "b-short")
     assert attempt.given == "attention" and attempt.correct
     server.inner.close()
+
+
+def notices(app: QuizApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_the_server_going_away_mid_session_loses_nothing(
+    small_bank_path: Path, pg_url: str, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    store = open_store(pg_url, outbox=tmp_path / "outbox.db")
+    study = Study.open(load_bank(small_bank_path), store, "ana")
+    app = QuizApp(study, seed=5, answer_delay=0)
+    by_id = study.bank.by_id()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.begin(StudySession(study, [by_id[q] for q in ("b-short", "a-tf", "a-choice")], seed=1))
+        await pilot.pause()
+        await pilot.press(*"attention", "enter")
+        await pilot.pause()
+        assert not any("Saved locally" in n for n in notices(app))
+        await pilot.press("enter")
+        await pilot.pause()
+        with pg_cluster.down():  # the server is killed while the learner answers
+            await pilot.press("t")
+            await pilot.pause()
+            assert store.pending >= 1
+            assert any(n.startswith("Saved locally, will sync") for n in notices(app))
+            assert not any("Not saved" in n for n in notices(app))
+            await pilot.press("enter")
+            await pilot.pause()
+        # The server is back: the next answer sends what waited, then itself.
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert store.pending == 0
+    store.close()
+    server = open_store(pg_url)
+    for qid in ("b-short", "a-tf", "a-choice"):
+        assert len(server.history("ana", study.key, qid)) == 1
+    server.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -113,6 +114,32 @@ def test_a_server_down_at_launch_keeps_every_answer_in_the_outbox(
     [sitting] = [s for s, _ in store.export("ana")]
     assert sitting.uuid == session.uuid and sitting.ended is not None
     store.close()
+
+
+def test_a_server_that_times_out_is_left_alone_for_a_while(
+    pg_url: str, outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host that does not answer costs a connect timeout; it is not paid on every answer."""
+    import psycopg
+
+    with opened(pg_url, outbox) as store:
+        session = store.start_session("ana", "Bank", "practice", None)
+        store._drop()  # the network goes away
+        attempts = []
+
+        def times_out(*args: object, **kwargs: object) -> None:
+            attempts.append(1)
+            time.sleep(0.6)
+            raise psycopg.OperationalError("connection timeout expired")
+
+        monkeypatch.setattr(psycopg, "connect", times_out)
+        for i in range(5):
+            store.record(session, answer(i))
+        assert len(attempts) == 1 and store.pending == 5  # tried once, then kept aside
+        monkeypatch.undo()
+        store._retry_at = 0.0  # the while is over
+        store.end_session(session)
+        assert store.pending == 0 and store.count_answers("ana", "Bank") == 5
 
 
 def test_a_server_killed_mid_session_gets_every_answer_once(

@@ -5,20 +5,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import hashlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import quiz.store
-from quiz.config import Config, load_config, sqlite_url
+from quiz.config import Config, load_config, redact, sqlite_url
 from quiz.core.bank import Bank, printable, shipped_bank_path
 from quiz.formats.cache import load_bank_cached
 from quiz.paths import cache_dir, data_dir
 from quiz.store.api import ProgressStore
 
 DB_NAME = "progress.db"
-OUTBOX_NAME = "outbox.db"  # answers waiting for a database server that cannot be reached
 
 T = TypeVar("T")
 
@@ -90,12 +90,18 @@ def database_url(args: argparse.Namespace) -> str:
     return sqlite_url(data_dir(args.data_dir) / DB_NAME)
 
 
+def outbox_path(args: argparse.Namespace, url: str) -> Path:
+    """Where answers wait while the server of `url` cannot be reached: a file of its own per
+    database (the password aside), so that nothing waiting is ever sent to another one."""
+    digest = hashlib.sha256(redact(url).encode()).hexdigest()[:12]
+    return data_dir(args.data_dir) / f"outbox-{digest}.db"
+
+
 def open_store(args: argparse.Namespace, *, quiet: bool = False, **options: Any) -> ProgressStore:
     """The store the options name; `options` go to `quiz.store.open_store`. Unless `quiet`,
     a damaged file moved aside is said on standard error."""
-    store = quiz.store.open_store(
-        database_url(args), outbox=data_dir(args.data_dir) / OUTBOX_NAME, **options
-    )
+    url = database_url(args)
+    store = quiz.store.open_store(url, outbox=outbox_path(args, url), **options)
     if store.backup and not quiet:
         print(
             f"quiz: {store.location} was damaged; it was moved to {store.backup} and a fresh "

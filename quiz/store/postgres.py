@@ -69,6 +69,8 @@ Cursor = psycopg.Cursor[TupleRow]
 Connection = psycopg.Connection[TupleRow]
 
 DEFAULT_TIMEOUT_S = 5.0
+SLOW_S = 0.5  # a connection attempt that fails slower than this timed out
+RETRY_AFTER_S = 15.0  # then the server is left alone this long
 MIN_CONNECT_TIMEOUT_S = 2  # libpq waits at least this long, whatever it is told
 # pg_advisory_xact_lock keys: one client at a time migrates, or moves a bank's progress.
 _MIGRATION_LOCK = 0x7175_697A_0001
@@ -248,6 +250,8 @@ class PostgresStore:
             url, **{name: value for name, value in defaults.items() if name not in params}
         )
         self._connection: Connection | None = None
+        self._retry_at = 0.0  # a server that timed out is not tried again before this
+        self._offline = ""
         # The app calls a remote store from worker threads: one call at a time.
         self._lock = threading.RLock()
 
@@ -311,10 +315,18 @@ class PostgresStore:
             if not _hung_up(self._connection):
                 return self._connection
             self._drop()  # the server went away (and may be back): connect again
+        if time.monotonic() < self._retry_at:
+            raise StoreUnavailable(self._offline)
+        began = time.monotonic()
         try:
             connection = psycopg.connect(self._conninfo, autocommit=False)
         except psycopg.Error as exc:
-            raise self._refusal(exc) from None
+            refusal = self._refusal(exc)
+            if isinstance(refusal, StoreUnavailable) and time.monotonic() - began > SLOW_S:
+                # A host that does not answer costs a whole connect timeout a call: while it
+                # is away, writes go straight to the outbox and reads fail at once.
+                self._retry_at, self._offline = time.monotonic() + RETRY_AFTER_S, str(refusal)
+            raise refusal from None
         try:
             # Ids and responses travel as text, as the contract has them.
             connection.adapters.register_loader("uuid", TextLoader)
