@@ -20,12 +20,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from quiz.tui.app import QuizApp
 from quiz.core.bank import shipped_bank_path
-from quiz.formats.yaml_bank import load_bank
-from quiz.tui.screens.question import QuestionScreen
 from quiz.core.session import StudySession
-from quiz.store.sqlite import ProgressStore
+from quiz.core.study import Study
+from quiz.formats.yaml_bank import load_bank
+from quiz.store.sqlite import SQLiteStore
+from quiz.tui.app import QuizApp
+from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.widgets.answers import ChoiceAnswer
 from quiz.tui.widgets.feedback import Feedback
 
@@ -56,12 +57,13 @@ async def first_paint_after(pilot, key: str, widget: type) -> float:  # type: ig
 async def measure(rounds: int, folder: Path) -> tuple[list[float], list[float]]:
     bank = load_bank(shipped_bank_path())
     choices = [q for q in bank.questions if q.type == "choice"]
-    store = ProgressStore.open(folder)
-    app = QuizApp(bank, store, "bench", seed=1, answer_delay=0)  # the key guard is not timed
+    store = SQLiteStore.open(folder)
+    study = Study.open(bank, store, "bench")
+    app = QuizApp(study, seed=1, answer_delay=0)  # the key guard is not timed
     answer, idle = [], []
     async with app.run_test(size=(80, 24)) as pilot:
         for i in range(rounds):
-            app.begin(StudySession(bank, store, "bench", [choices[i % len(choices)]], seed=i))
+            app.begin(StudySession(study, [choices[i % len(choices)]], seed=i))
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, QuestionScreen)

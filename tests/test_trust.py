@@ -464,3 +464,18 @@ async def test_the_exam_setup_says_which_field_is_wrong(
         assert isinstance(app.screen, ExamSetupScreen)
         assert str(error.render()).startswith("⚠ Time limit: expected a duration")
         assert error.size.height > 1  # it wraps rather than being cut
+
+
+async def test_a_key_right_after_the_answer_neither_answers_again_nor_nags(
+    small_bank_path: Path, tmp_path: Path
+) -> None:
+    """`1` then Enter typed in one go: the Enter reaches the list before the verdict
+    replaces it; it must not say "Pick a choice first"."""
+    app = make(small_bank_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "a-choice", "a-tf")
+        app.post_message(events.Key("1", "1"))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        assert not [n for n in app._notifications if "first" in str(n.message)]
+        assert stored(app) == 1

@@ -38,10 +38,17 @@ class Answering:
     the learner has entered so far (graded if the time runs out before they submit)."""
 
     ready_at = 0.0  # time.monotonic() from which an answer counts
+    given = False  # answered: a key that follows at once neither answers again nor nags
 
     @property
     def ready(self) -> bool:
-        return time.monotonic() >= self.ready_at
+        return not self.given and time.monotonic() >= self.ready_at
+
+    def give(self, response: Response) -> None:
+        """Answer with `response`, once."""
+        assert isinstance(self, Widget)
+        self.given = True
+        self.post_message(AnswerGiven(response))
 
     def pending(self) -> Response | None:
         """The answer entered but not submitted yet, if any."""
@@ -109,7 +116,7 @@ class ChoiceAnswer(Answering, OptionList, inherit_bindings=False):
             self.highlighted = index
             self._toggle(index)
         elif self.ready:  # the feedback replaces the list at once: no need to move the cursor
-            self.post_message(AnswerGiven(self.values[index]))
+            self.give(self.values[index])
 
     def action_toggle_choice(self) -> None:
         if self.highlighted is not None:
@@ -120,6 +127,8 @@ class ChoiceAnswer(Answering, OptionList, inherit_bindings=False):
         self.replace_option_prompt_at_index(index, self._prompt(index))
 
     def action_select(self) -> None:
+        if self.given:
+            return
         if self.multi:
             self._submit_chosen()
         elif self.highlighted is None:
@@ -132,15 +141,17 @@ class ChoiceAnswer(Answering, OptionList, inherit_bindings=False):
         if self.multi:
             self._submit_chosen()
         elif self.ready:
-            self.post_message(AnswerGiven(self.values[event.option_index]))
+            self.give(self.values[event.option_index])
 
     def _submit_chosen(self) -> None:
+        if self.given:
+            return
         if not self.chosen:
             self.notify(
                 "Pick at least one choice (its number or Space), then Enter.", severity="warning"
             )
         elif self.ready:
-            self.post_message(AnswerGiven(self.pending_set()))
+            self.give(self.pending_set())
 
     def pending_set(self) -> frozenset[str]:
         return frozenset(self.values[i] for i in self.chosen)
@@ -169,7 +180,7 @@ class TrueFalseAnswer(ChoiceAnswer):
 
     def action_say(self, value: str) -> None:
         if self.ready:
-            self.post_message(AnswerGiven(value))
+            self.give(value)
 
 
 class TextBox(Input):
@@ -190,7 +201,7 @@ class ShortAnswer(Answering, TextBox):
         if not event.value.strip():
             self.notify("Type an answer first, then Enter.", severity="warning")
         elif self.ready:
-            self.post_message(AnswerGiven(event.value))
+            self.give(event.value)
 
     def pending(self) -> Response | None:
         return self.value if self.value.strip() else None
@@ -224,7 +235,7 @@ class ClozeAnswer(Answering, Vertical):
         if self.pending() is None:
             self.notify("Fill in the blanks first, then Enter.", severity="warning")
         elif self.ready:
-            self.post_message(AnswerGiven(tuple(i.value for i in inputs)))
+            self.give(tuple(i.value for i in inputs))
 
     def pending(self) -> Response | None:
         values = tuple(i.value for i in self.query(Input))
@@ -267,7 +278,7 @@ class CardAnswer(Answering, Widget, can_focus=True):
 
     def action_grade(self, number: int) -> None:
         if self.ready:
-            self.post_message(AnswerGiven(number))
+            self.give(number)
 
 
 def answer_widget(question: Question, choices: Sequence[str]) -> Widget:
