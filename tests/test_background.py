@@ -89,7 +89,11 @@ async def test_the_server_going_away_mid_session_loses_nothing(
     by_id = study.bank.by_id()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.begin(StudySession(study, [by_id[q] for q in ("b-short", "a-tf", "a-choice")], seed=1))
+        app.begin(
+            StudySession(
+                study, [by_id[q] for q in ("b-short", "a-tf", "b-card", "a-choice")], seed=1
+            )
+        )
         await pilot.pause()
         await pilot.press(*"attention", "enter")
         await pilot.pause()
@@ -104,12 +108,20 @@ async def test_the_server_going_away_mid_session_loses_nothing(
             assert not any("Not saved" in n for n in notices(app))
             await pilot.press("enter")
             await pilot.pause()
+            await pilot.press("space", "3")  # the flashcard: show its back, then "Good"
+            await pilot.pause()
+            assert store.pending >= 2
+            await pilot.press("enter")
+            await pilot.pause()
         # The server is back: the next answer sends what waited, then itself.
         await pilot.press("1", "enter")
         await pilot.pause()
         assert store.pending == 0
+        said = notices(app)
+        assert sum(n.startswith("Saved locally") for n in said) == 1  # once, not per answer
+        assert said[-1].startswith("Synced")
     store.close()
     server = open_store(pg_url)
-    for qid in ("b-short", "a-tf", "a-choice"):
+    for qid in ("b-short", "a-tf", "b-card", "a-choice"):
         assert len(server.history("ana", study.key, qid)) == 1
     server.close()

@@ -82,6 +82,7 @@ class QuestionScreen(Screen[None]):
         self.answer_delay = answer_delay
         self.ending = False
         self.saving = False  # an answer is on its way to the store
+        self.waiting = False  # answers wait in the outbox for the server
         self.deadline_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -237,16 +238,22 @@ class QuestionScreen(Screen[None]):
         return keys
 
     def _say_if_unsaved(self) -> None:
-        """Say when an answer is not saved, or is kept locally until the server is back."""
+        """Say when an answer is not saved; and, once each time, when answers start waiting
+        locally for the server and when they have reached it."""
         if self.session.save_error:
             self.notify(self.session.save_error, title="Not saved", severity="error", markup=False)
-        elif self.session.study.store.pending:
+            return
+        waiting = self.session.study.store.pending > 0
+        if waiting and not self.waiting:
             self.notify(
                 "Saved locally, will sync: the database server cannot be reached; your "
                 "answers are sent when it is back.",
                 title="Saved locally",
                 severity="warning",
             )
+        elif self.waiting and not waiting:
+            self.notify("Synced: the answers kept locally reached the server.", title="Synced")
+        self.waiting = waiting
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
