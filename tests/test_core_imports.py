@@ -1,4 +1,5 @@
-"""The core (bank, loader, cache, store, grading, scheduling) never imports Textual."""
+"""Everything but quiz.tui (the core, formats, store engines, reports, the CLI) never imports
+Textual or Rich, checked in a fresh interpreter beside the import-linter contracts."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import sys
 
 CORE = [
     "quiz.core.bank", "quiz.core.grading", "quiz.core.session", "quiz.core.modes",
-    "quiz.core.scheduling", "quiz.core.options", "quiz.formats.yaml_bank", "quiz.formats.cache",
-    "quiz.formats.lint", "quiz.store.sqlite", "quiz.reports.stats", "quiz.reports.formatting",
-    "quiz.cli.main", "quiz.config", "quiz.paths",
+    "quiz.core.scheduling", "quiz.core.options", "quiz.core.study", "quiz.formats.rules",
+    "quiz.formats.yaml_bank", "quiz.formats.cache", "quiz.formats.lint", "quiz.store",
+    "quiz.store.api", "quiz.store.sqlite", "quiz.store.postgres", "quiz.store.outbox",
+    "quiz.reports.stats", "quiz.reports.formatting", "quiz.cli.main", "quiz.config",
+    "quiz.paths",
 ]  # fmt: skip
 
 
