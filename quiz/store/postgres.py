@@ -712,13 +712,14 @@ def _add_answer(cursor: Cursor, session: Session, answer: Answer, now: float) ->
     row = answer_values(session, answer, now) | {"session": _session_id(cursor, session.uuid)}
     if cursor.execute(_INSERT_ANSWER, row).rowcount == 0:
         return 0
-    for statement in (_RECORD_TOPIC, _RECORD_SESSION_TOPIC, _RECORD_QUESTION):
-        cursor.execute(statement, row)
-    if answer.card is not None:
-        cursor.execute(
-            _SAVE_CARD,
-            (session.profile, session.bank, answer.question_id, answer.topic, *answer.card),
-        )
+    with cursor.connection.pipeline():  # the summaries in one round trip, not four
+        for statement in (_RECORD_TOPIC, _RECORD_SESSION_TOPIC, _RECORD_QUESTION):
+            cursor.execute(statement, row)
+        if answer.card is not None:
+            cursor.execute(
+                _SAVE_CARD,
+                (session.profile, session.bank, answer.question_id, answer.topic, *answer.card),
+            )
     return 1
 
 
