@@ -709,7 +709,9 @@ def _session_id(cursor: Cursor, session_uuid: str) -> int:
 
 def _add_answer(cursor: Cursor, session: Session, answer: Answer, now: float) -> int:
     """Insert one answer and bring every summary up to date; 0 if it is there already."""
-    row = answer_values(session, answer, now) | {"session": _session_id(cursor, session.uuid)}
+    # A sitting started while the server was away has id 0 until then: found by its UUID.
+    sitting = session.id or _session_id(cursor, session.uuid)
+    row = answer_values(session, answer, now) | {"session": sitting}
     if cursor.execute(_INSERT_ANSWER, row).rowcount == 0:
         return 0
     with cursor.connection.pipeline():  # the summaries in one round trip, not four
