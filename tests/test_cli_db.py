@@ -104,3 +104,15 @@ def test_the_database_comes_from_the_flag_the_environment_or_the_config_file(
     assert main(["profiles", "--db", f"sqlite://{tmp_path / 'flag.db'}"]) == 0
     assert f"No profiles yet in sqlite://{tmp_path / 'flag.db'}" in capsys.readouterr().out
     assert (tmp_path / "flag.db").exists()
+
+
+def test_a_report_on_a_server_that_is_away_is_one_line_and_keeps_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "data"))
+    url = f"postgresql://ana:s3cret@/quiz?host={tmp_path / 'no-server'}"
+    assert main(["stats", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("quiz: cannot reach the database server at ") and err.count("\n") == 1
+    assert "s3cret" not in err
+    assert not (tmp_path / "data").exists()  # no outbox: a report has nothing to keep

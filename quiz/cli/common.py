@@ -97,11 +97,16 @@ def outbox_path(args: argparse.Namespace, url: str) -> Path:
     return data_dir(args.data_dir) / f"outbox-{digest}.db"
 
 
-def open_store(args: argparse.Namespace, *, quiet: bool = False, **options: Any) -> ProgressStore:
-    """The store the options name; `options` go to `quiz.store.open_store`. Unless `quiet`,
-    a damaged file moved aside is said on standard error."""
+def open_store(
+    args: argparse.Namespace, *, studying: bool = False, quiet: bool = False, **options: Any
+) -> ProgressStore:
+    """The store the options name; `options` go to `quiz.store.open_store`. Only `studying`
+    keeps answers in an outbox while a server is away: a report or a reset has nothing to
+    keep, and says the server cannot be reached. Unless `quiet`, a damaged file moved aside
+    is said on standard error."""
     url = database_url(args)
-    store = quiz.store.open_store(url, outbox=outbox_path(args, url), **options)
+    outbox = outbox_path(args, url) if studying else None
+    store = quiz.store.open_store(url, outbox=outbox, **options)
     if store.backup and not quiet:
         print(
             f"quiz: {store.location} was damaged; it was moved to {store.backup} and a fresh "

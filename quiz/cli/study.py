@@ -147,7 +147,7 @@ def run_app(argv: Sequence[str]) -> int:
     warning = None
     try:
         # A write waits at most this long for another writer, so the app never freezes long.
-        store = open_store(args, quiet=True, busy_timeout=APP_BUSY_TIMEOUT_S)
+        store = open_store(args, studying=True, quiet=True, busy_timeout=APP_BUSY_TIMEOUT_S)
         if store.backup:
             warning = (
                 f"Your progress file was damaged. It was moved to {store.backup}; "
