@@ -470,3 +470,40 @@ def test_settings_never_load_textual() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+async def test_closing_help_or_statistics_reads_nothing_and_a_session_reads_once(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    store = app.study.store
+    reads: list[str] = []
+    for name in ("topic_summary", "question_stats", "cards"):
+        original = getattr(store, name)
+
+        def spy(*args: object, _name: str = name, _original: object = original) -> object:
+            reads.append(_name)
+            return _original(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(store, name, spy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        reads.clear()
+        for key in ("f1", "escape", "ctrl+p", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert reads == []  # closing help or the palette changes nothing, so it costs nothing
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reads == ["topic_summary"]  # the statistics' own read; home read nothing again
+        await pilot.press("enter")  # a practice session
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        reads.clear()
+        await pilot.press("escape")  # nothing answered: straight home, the scores read once
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert sorted(reads) == ["cards", "question_stats", "topic_summary"]

@@ -88,7 +88,8 @@ class QuizApp(App[None]):
         for signum in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, self.call_later, self.quit_on_signal, signum)
         self._apply_saved_theme()
-        self.push_screen(HomeScreen(self.study, self.scheduler, self.warning))
+        self.home = HomeScreen(self.study, self.scheduler, self.warning)
+        self.push_screen(self.home)
         if self.warning:
             self.notify(self.warning, title="Progress", severity="warning", markup=False, timeout=8)
         if self.study.problem:
@@ -229,6 +230,7 @@ class QuizApp(App[None]):
         session = event.session
         await call_store(self.study.store, session.end)
         self.active = None
+        self.home.scores_changed()
         # Help, the palette or a dialog may be open on top (the time ran out under it): they
         # close with the session, so that nothing leads back to it.
         while not isinstance(self.screen, QuestionScreen) and len(self.screen_stack) > 1:

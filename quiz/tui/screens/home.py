@@ -74,7 +74,7 @@ class HomeScreen(Screen[None]):
         self.known: dict[str, int] = {}
         self.recall: dict[str, TopicRecall] = {}
         self.fitted_width = 0  # the width the table was last fitted to
-        self.stale = False  # True once the screen has been shown: resuming reloads the scores
+        self.stale = False  # a session was recorded since the scores were read
         self.in_session = False  # a session covers the screen: its end clears the selection
 
     def compose(self) -> ComposeResult:
@@ -113,11 +113,15 @@ class HomeScreen(Screen[None]):
         self.in_session = isinstance(self.app.screen, QuestionScreen)
 
     async def on_screen_resume(self) -> None:
-        if self.stale:  # back from a session, help or the statistics: show the new scores
-            if self.in_session:
-                self.in_session = False
-                self.selected.clear()
+        if self.in_session:
+            self.in_session = False
+            self.selected.clear()
+        if self.stale:  # back from a session: show the new scores; help and the rest changed none
+            self.stale = False
             await self.reload()
+
+    def scores_changed(self) -> None:
+        """A session ended: read the scores again when this screen is shown next."""
         self.stale = True
 
     async def reload(self) -> None:
