@@ -70,7 +70,7 @@ async def test_a_slow_server_never_freezes_the_screen(small_bank_path: Path, pg_
         await pilot.press("enter")  # home, its scores read off the event loop too
         await pilot.pause(0.5)
         assert isinstance(app.screen, HomeScreen)
-        assert sum(row.attempts for row in app.screen.rows) == 1
+        assert sum(row.attempts for row in app.screen.progress.stats.values()) == 1
     [attempt] = server.inner.history("ana", study.key, "b-short")
     assert attempt.given == "attention" and attempt.correct
     server.inner.close()

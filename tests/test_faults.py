@@ -196,9 +196,13 @@ async def test_a_damaged_card_is_skipped_with_a_warning(
     app = open_app(tmp_path, small_bank_path)
     with app.study.store._write() as db:
         db.execute(
-            "INSERT INTO cards VALUES ('ana', 'Small bank', 'a-choice', 'alpha', '{not json', 0)"
+            "INSERT INTO cards (profile, bank, question_id, topic, card, due)"
+            " VALUES ('ana', 'Small bank', 'a-choice', 'alpha', '{not json', 0)"
         )
-        db.execute("INSERT INTO cards VALUES ('ana', 'Small bank', 'a-tf', 'alpha', '{}', 0)")
+        db.execute(
+            "INSERT INTO cards (profile, bank, question_id, topic, card, due)"
+            " VALUES ('ana', 'Small bank', 'a-tf', 'alpha', '{}', 0)"
+        )
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, HomeScreen)  # the home screen reads the cards too
         await pilot.press("r")

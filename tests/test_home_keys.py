@@ -17,11 +17,12 @@ from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
 from quiz import config, paths
-from quiz.core.bank import shipped_bank_path
+from quiz.core.bank import Bank, shipped_bank_path
+from quiz.core.progress import Progress
 from quiz.core.scheduling import Cards, make_scheduler
+from quiz.core.session import answer_for
 from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
-from quiz.store.api import QuestionStats
 from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.help import HelpScreen
@@ -29,7 +30,7 @@ from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.screens.stats import StatsScreen
 from quiz.tui.widgets.keybar import KeyBar
-from quiz.tui.widgets.topic_table import Column, Row, TopicTable, fit, layout
+from quiz.tui.widgets.topic_table import Column, TopicTable, fit, layout
 
 from .conftest import Clock
 
@@ -112,8 +113,7 @@ async def test_home_fits_small_terminals(make_app: MakeApp, size: tuple[int, int
         assert "\n" not in header and cell_len(header) < width  # no column wrapped
         assert len(table.rows) == 5
         assert all(cell_len(str(row)) < width for row in table.rows)
-        scroll = screen.query_one("#topics-scroll")
-        assert scroll.region.height >= 5 and scroll.max_scroll_y == 0  # every topic shows
+        assert table.region.height >= 5 and table.max_scroll_y == 0  # every topic shows
         assert cell_len(hint(app)) <= width - 2
         keys = footer_keys(app)
         assert {k.description for k in keys} >= {"Practice", "Review", "Exam", "Help"}
@@ -146,14 +146,15 @@ def test_fit_counts_cells_and_cuts_with_an_ellipsis() -> None:
 
 def test_columns_are_left_out_least_useful_first() -> None:
     columns = [Column("Keep"), Column("Second", drop=1), Column("First", drop=2)]
-    rows = [Row("○", "A topic with a long name", ("1", "2", "3"))]
-    header, _ = layout(columns, rows, 80)
+    name, cells = "A topic with a long name", ("1", "2", "3")
+    header = layout(columns, [(name, cells)], 80).header
     assert "Second" in header and "First" in header
-    header, _ = layout(columns, rows, 36)
+    header = layout(columns, [(name, cells)], 36).header
     assert "Second" in header and "First" not in header
-    header, [line] = layout(columns, rows, 20)
-    assert "Keep" in header and "Second" not in header
-    assert cell_len(line) == cell_len(header) <= 20
+    fitted = layout(columns, [(name, cells)], 20)
+    line = fitted.line("○", name, cells)
+    assert "Keep" in fitted.header and "Second" not in fitted.header
+    assert cell_len(line) == cell_len(fitted.header) <= 20
 
 
 async def test_wide_topic_names_keep_the_table_aligned(make_app: MakeApp) -> None:
@@ -174,7 +175,26 @@ async def test_wide_topic_names_keep_the_table_aligned(make_app: MakeApp) -> Non
 # --- 3. New / Learning / Due, and 4. honest recall --------------------------------------------
 
 
-def test_by_topic_counts_new_learning_and_review_cards() -> None:
+def counted(cards: Cards, bank: Bank, now: float, latest: dict[str, bool] | None = None) -> dict:  # type: ignore[type-arg]
+    """Per topic, what the store counts of these cards at `now`, each question in `latest`
+    last answered right or wrong."""
+    store = SQLiteStore.in_memory(clock=lambda: now)
+    study = Study(bank, store, "ana")
+    questions = bank.by_id()
+    kept = {
+        qid: (questions[qid].topic, (c.to_json(), c.due.timestamp()))
+        for qid, c in cards.cards.items()
+    }
+    store.merge_cards("ana", study.key, kept)
+    session = store.start_session("ana", study.key, "practice", None)
+    for qid, right in (latest or {}).items():
+        store.record(session, answer_for(questions[qid], "x", right, 3.0))
+    progress = Progress(study, cards.scheduler)
+    progress.load()
+    return progress.recall
+
+
+def test_the_store_counts_new_learning_and_review_cards() -> None:
     bank = load_bank(shipped_bank_path())
     scheduler = make_scheduler(fuzz=False)
     cards = Cards({}, scheduler)
@@ -189,11 +209,27 @@ def test_by_topic_counts_new_learning_and_review_cards() -> None:
     assert cards.cards[second.id].state == State.Review
     assert cards.cards[third.id].state == State.Relearning
 
-    soon = cards.by_topic(bank, start + 1)[topic]  # nothing is due yet
+    soon = counted(cards, bank, start + 1)[topic]  # nothing is due yet
     assert (soon.new, soon.learning, soon.review) == (len(rest), 0, 0)
-    later = cards.by_topic(bank, start + 60 * 86_400)[topic]
+    later = counted(cards, bank, start + 60 * 86_400)[topic]
     assert (later.new, later.learning, later.review) == (len(rest), 2, 1)
     assert later.due == len(rest) + 3  # what a review session asks: new cards count as due
+
+
+def test_the_store_predicts_recall_as_the_scheduler_does() -> None:
+    bank = load_bank(shipped_bank_path())
+    scheduler = make_scheduler(fuzz=False)
+    cards = Cards({}, scheduler)
+    start = datetime(2027, 1, 1, tzinfo=UTC).timestamp()
+    topic = next(iter(bank.topics))
+    for days, q in enumerate([q for q in bank.questions if q.topic == topic][:5]):
+        cards.review(q, Rating.Good, start - days * 86_400)
+    now = start + 9.5 * 86_400
+    wanted = [
+        scheduler.get_card_retrievability(card, datetime.fromtimestamp(now, UTC))
+        for card in cards.cards.values()
+    ]
+    assert counted(cards, bank, now)[topic].recall == pytest.approx(sum(wanted) / len(wanted))
 
 
 def test_a_reviewed_question_last_answered_wrong_counts_as_not_recalled() -> None:
@@ -205,17 +241,13 @@ def test_a_reviewed_question_last_answered_wrong_counts_as_not_recalled() -> Non
     cards.review(again, Rating.Again, now)  # wrong in a review: FSRS still predicts 100%
     cards.review(then_missed, Rating.Good, now)  # right in a review, then wrong in practice
     cards.review(kept, Rating.Good, now)
-    assert cards.by_topic(bank, now)[topic].recall == pytest.approx(1.0)
+    assert counted(cards, bank, now)[topic].recall == pytest.approx(1.0)
 
     latest = {again.id: False, then_missed.id: False, kept.id: True, practised.id: False}
-    last_correct = {
-        qid: QuestionStats(qid, topic, 1, int(not right), right, now)
-        for qid, right in latest.items()
-    }
-    honest = cards.by_topic(bank, now, last_correct)[topic]
-    assert honest.recall == pytest.approx(1 / 3)  # never reviewed: no prediction, left out
+    honest = counted(cards, bank, now, latest)
+    assert honest[topic].recall == pytest.approx(1 / 3)  # never reviewed: no prediction, left out
     untouched = next(t for t in bank.topics if t != topic)
-    assert cards.by_topic(bank, now, last_correct)[untouched].recall is None
+    assert honest[untouched].recall is None
 
 
 async def review_then_go_home(app: QuizApp, pilot, keys: list[str]) -> str:  # type: ignore[no-untyped-def]
@@ -478,7 +510,7 @@ async def test_closing_help_or_statistics_reads_nothing_and_a_session_reads_once
     app = make_app()
     store = app.study.store
     reads: list[str] = []
-    for name in ("topic_summary", "question_stats", "cards"):
+    for name in ("topic_summary", "topic_cards", "question_stats", "cards"):
         original = getattr(store, name)
 
         def spy(*args: object, _name: str = name, _original: object = original) -> object:
@@ -506,4 +538,4 @@ async def test_closing_help_or_statistics_reads_nothing_and_a_session_reads_once
         await pilot.press("escape")  # nothing answered: straight home, the scores read once
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert sorted(reads) == ["cards", "question_stats", "topic_summary"]
+        assert sorted(reads) == ["topic_cards", "topic_summary"]  # one read, the topics shown

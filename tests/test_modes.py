@@ -12,10 +12,13 @@ from fsrs import Card, Rating
 
 from quiz.core import modes
 from quiz.core.bank import Bank, Question, shipped_bank_path
+from quiz.core.modes import Draw
+from quiz.core.progress import Progress
 from quiz.core.scheduling import Cards, expected_seconds, make_scheduler, personal_pace, rating
 from quiz.core.session import StudySession, answer_for
 from quiz.core.study import Study
 from quiz.formats.yaml_bank import load_bank
+from quiz.store.api import QuestionStats
 from quiz.store.sqlite import SQLiteStore
 
 DAY = 86_400.0
@@ -135,15 +138,18 @@ def test_only_due_cards_are_asked_and_a_day_later_they_are_due_again(
     scheduler = make_scheduler(fuzz=False)
 
     def due_now() -> list[str]:  # what a relaunch would ask, from the stored cards
-        cards = Cards(store.cards("ana", bank.key), scheduler)
-        return [q.id for q in modes.review(bank, ("purpose",), cards, clock.now, 100)]
+        draw = Draw(Study(bank, store, "ana"), ("purpose",), 100, 1, random.Random(1), scheduler)
+        draw.now = clock.now
+        return [q.id for q in modes.review(draw)]
 
     assert first.id not in due_now() and second.id not in due_now()
     assert len(due_now()) == len(rest)  # only the new cards
     clock.advance(DAY)  # relaunched a day later: Good on a new card is due within the day
     assert set(due_now()[:2]) == {first.id, second.id}  # overdue cards come before new ones
     assert len(due_now()) == len(rest) + 2
-    recall = Cards(store.cards("ana", bank.key), scheduler).by_topic(bank, clock.now)
+    progress = Progress(Study(bank, store, "ana"), scheduler)
+    progress.load()
+    recall = progress.recall
     assert recall["purpose"].due == len(rest) + 2
     assert recall["purpose"].recall is not None and 0 < recall["purpose"].recall < 1
     assert recall["operation"].recall is None
@@ -190,7 +196,10 @@ def test_drill_picks_weak_topics_more_often_and_missed_questions_first(
     for _ in range(3):
         store.record(session.record, answer_for(weak_missed, "x", False, 5.0))
         clock.advance(1)
-    stats = store.question_stats("ana", bank.key)
+
+    def stats(topic: str) -> dict[str, QuestionStats]:
+        return store.question_stats("ana", bank.key, (topic,))
+
     mastery = {
         "definitions": 0.95,
         "purpose": 0.9,
@@ -277,7 +286,8 @@ def test_mistakes_empty_as_questions_are_corrected(
         store.record(session.record, answer_for(q, "x", right, 2.0))
 
     def mistakes() -> list[str]:
-        return [q.id for q in modes.mistakes(bank, (), store.question_stats("ana", bank.key), 20)]
+        draw = Draw(Study(bank, store, "ana"), (), 20, 1, random.Random(1), make_scheduler())
+        return [q.id for q in modes.mistakes(draw)]
 
     assert mistakes() == [q2.id, q1.id]  # most recent first
     clock.advance(10)

@@ -346,3 +346,40 @@ def test_killing_a_process_mid_session_loses_no_recorded_answer(store_url: str) 
     with contextlib.closing(open_store(store_url)) as store:
         answers = assert_summaries_agree(store, "ana")
         assert len(answers) >= reported  # every answer reported as recorded is there
+
+
+def test_a_topic_s_cards_due_and_recall_are_counted_the_same_on_every_engine(
+    store: ProgressStore,
+) -> None:
+    from datetime import UTC, datetime
+
+    from fsrs import Rating
+
+    from quiz.core.scheduling import Cards, curve, make_scheduler
+
+    scheduler = make_scheduler(fuzz=False)
+    cards = Cards({}, scheduler)
+    start = datetime(2027, 1, 1, tzinfo=UTC).timestamp()
+    good, again = question("good", "alpha"), question("again", "alpha")
+    session = store.start_session("ana", "bank", "review", None)
+    for q, grade, right in ((good, Rating.Good, True), (again, Rating.Again, False)):
+        card = cards.review(q, grade, start)
+        store.record(session, answer_for(q, "x", right, 3.0, card=card))
+    wrong = question("wrong", "beta")
+    store.record(session, answer_for(wrong, "x", False, 3.0))
+    now = start + 3 * 86_400
+    counted = store.topic_cards("ana", "bank", ["alpha", "beta", "gamma"], now, curve(scheduler))
+    alpha = counted["alpha"]
+    counts = (alpha.cards, alpha.learning, alpha.review, alpha.recalled, alpha.known)
+    assert counts == (2, 2, 0, 2, 1)  # both cards in their learning steps, due in minutes
+    recall = scheduler.get_card_retrievability(
+        cards.cards["good"], datetime.fromtimestamp(now, UTC)
+    )
+    assert alpha.recall == pytest.approx(recall)  # the card last answered wrong counts 0
+    assert "beta" not in counted and "gamma" not in counted  # no card, nothing known
+    assert [qid for qid, _ in store.due_cards("ana", "bank", (), now, 10)] == ["again", "good"]
+    assert store.due_cards("ana", "bank", ("beta",), now, 10) == []
+    assert store.carded("ana", "bank", ["good", "wrong", "nothing"]) == {"good"}
+    assert store.missed("ana", "bank", (), 10) == ["wrong", "again"]  # the latest first
+    assert store.missed("ana", "bank", ("alpha",), 10, skip=0) == ["again"]
+    assert store.missed("ana", "bank", (), 1, skip=1) == ["again"]

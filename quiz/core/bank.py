@@ -7,12 +7,12 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -92,6 +92,8 @@ class Bank:
     source: str = ""
     lint_ignore: tuple[str, ...] = ()  # lint rules switched off for the whole bank
     id: str | None = None  # the bank's stable identity, if its author gave one
+    # Lookups built on first use: a bank never changes once loaded.
+    _lookups: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -101,8 +103,21 @@ class Bank:
     def topic_name(self, topic: str) -> str:
         return self.topics.get(topic, topic)
 
-    def by_id(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
+    def by_id(self) -> Mapping[str, Question]:
+        found: Mapping[str, Question] | None = self._lookups.get("by_id")
+        if found is None:
+            found = self._lookups["by_id"] = {q.id: q for q in self.questions}
+        return found
+
+    def by_topic(self) -> Mapping[str, tuple[Question, ...]]:
+        """Each topic's questions, in bank order."""
+        found: Mapping[str, tuple[Question, ...]] | None = self._lookups.get("by_topic")
+        if found is None:
+            groups: dict[str, list[Question]] = {topic: [] for topic in self.topics}
+            for q in self.questions:
+                groups[q.topic].append(q)
+            found = self._lookups["by_topic"] = {t: tuple(qs) for t, qs in groups.items()}
+        return found
 
     def count_by_type(self) -> dict[str, int]:
         counts: dict[str, int] = dict.fromkeys(QUESTION_TYPES, 0)
@@ -111,10 +126,7 @@ class Bank:
         return counts
 
     def count_by_topic(self) -> dict[str, int]:
-        counts = dict.fromkeys(self.topics, 0)
-        for q in self.questions:
-            counts[q.topic] += 1
-        return counts
+        return {topic: len(questions) for topic, questions in self.by_topic().items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,29 +14,33 @@ take from its record what they need.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from fsrs import Scheduler
 
 from quiz.core.bank import Bank, Question
+from quiz.core.progress import Progress
 from quiz.core.scheduling import Cards, TopicRecall, personal_pace
 from quiz.core.study import Study
 from quiz.store.api import QuestionStats, TopicStats
 
 UNKNOWN_MASTERY = 0.5  # a topic never studied is neither weak nor strong
+NEW_BATCH = 500  # questions asked about at once when review looks for new ones
 
 
 def pool(bank: Bank, topics: Iterable[str]) -> list[Question]:
-    chosen = set(topics) or set(bank.topics)
+    """The questions of these topics (none: all), in bank order."""
+    chosen = set(topics)
+    if not chosen or chosen >= bank.topics.keys():
+        return list(bank.questions)
     return [q for q in bank.questions if q.topic in chosen]
 
 
 def practice(bank: Bank, topics: Iterable[str], rng: random.Random, count: int) -> list[Question]:
     questions = pool(bank, topics)
-    rng.shuffle(questions)
-    return questions[:count]
+    return rng.sample(questions, min(count, len(questions)))  # not a shuffle of them all
 
 
 def exam_pool(bank: Bank, topics: Iterable[str]) -> tuple[list[Question], int]:
@@ -71,19 +75,61 @@ def exam_notice(bank: Bank, topics: Iterable[str], asked: int, given: int) -> st
     return text
 
 
-def review(
-    bank: Bank, topics: Iterable[str], cards: Cards, now: float, count: int
+def in_bank(
+    bank: Bank, topics: Sequence[str], page: Callable[[int, int], Sequence[str]], count: int
 ) -> list[Question]:
-    return cards.due_questions(pool(bank, topics), now)[:count]
+    """The first `count` questions that `page(limit, skip)` lists, in its order, leaving out
+    those no longer in the bank or in another topic now. Reads a page at a time."""
+    questions, chosen = bank.by_id(), set(topics)
+    found: list[Question] = []
+    skip = 0
+    while len(found) < count:
+        ids = page(count, skip)
+        for qid in ids:
+            q = questions.get(qid)
+            if q is not None and (not chosen or q.topic in chosen) and len(found) < count:
+                found.append(q)
+        if len(ids) < count:
+            break
+        skip += len(ids)
+    return found
 
 
-def mistakes(
-    bank: Bank, topics: Iterable[str], stats: Mapping[str, QuestionStats], count: int
-) -> list[Question]:
-    """Answered wrong at some point and not right since: the latest answer was wrong."""
-    missed = [q for q in pool(bank, topics) if q.id in stats and not stats[q.id].last_correct]
-    missed.sort(key=lambda q: stats[q.id].last_at, reverse=True)
-    return missed[:count]
+def review(draw: Draw) -> list[Question]:
+    """The due cards, most overdue first, then new questions (no card yet) in bank order.
+    Only those cards are read."""
+    study, topics, count = draw.study, draw.topics, draw.count
+    store, profile, key = study.store, study.profile, study.key
+    stored: dict[str, str] = {}
+
+    def due(limit: int, skip: int) -> list[str]:
+        page = store.due_cards(profile, key, topics, draw.now, limit, skip)
+        stored.update(page)
+        return [qid for qid, _ in page]
+
+    chosen = in_bank(draw.bank, topics, due, count)
+    questions = pool(draw.bank, topics)
+    for start in range(0, len(questions), NEW_BATCH):
+        if len(chosen) >= count:
+            break
+        batch = questions[start : start + NEW_BATCH]
+        carded = store.carded(profile, key, [q.id for q in batch])
+        chosen += [q for q in batch if q.id not in carded][: count - len(chosen)]
+    draw.loaded_cards = Cards(
+        {q.id: stored[q.id] for q in chosen if q.id in stored}, draw.scheduler
+    )
+    return chosen
+
+
+def mistakes(draw: Draw) -> list[Question]:
+    """Answered wrong at some point and not right since (the latest answer was wrong), the
+    most recent first."""
+    study = draw.study
+
+    def missed(limit: int, skip: int) -> list[str]:
+        return study.store.missed(study.profile, study.key, draw.topics, limit, skip)
+
+    return in_bank(draw.bank, draw.topics, missed, draw.count)
 
 
 def mastery(summary: Iterable[TopicStats], recall: Mapping[str, TopicRecall]) -> dict[str, float]:
@@ -116,24 +162,27 @@ def drill(
     rng: random.Random,
     count: int,
     mastery_by_topic: Mapping[str, float],
-    stats: Mapping[str, QuestionStats],
+    stats: Callable[[str], Mapping[str, QuestionStats]],
 ) -> list[Question]:
     """Draw topics in proportion to their weakness squared, then each topic's most-missed
-    questions first (ties broken at random)."""
-    remaining: dict[str, list[Question]] = {}
-    for q in pool(bank, topics):
-        remaining.setdefault(q.topic, []).append(q)
-    for questions in remaining.values():
-        rng.shuffle(questions)
-        questions.sort(key=lambda q: stats[q.id].wrong if q.id in stats else 0)  # most missed last
+    questions first (ties broken at random). `stats(topic)` gives a topic's question stats;
+    it is asked only for the topics drawn."""
+    groups = bank.by_topic()
+    names = [t for t in (topics or bank.topics) if groups[t]]
+    weights = [0.02 + (1 - mastery_by_topic.get(t, UNKNOWN_MASTERY)) ** 2 for t in names]
+    remaining: dict[str, list[Question]] = {}  # the topics drawn so far, most missed last
     chosen: list[Question] = []
-    while len(chosen) < count and remaining:
-        names = list(remaining)
-        weights = [0.02 + (1 - mastery_by_topic.get(t, UNKNOWN_MASTERY)) ** 2 for t in names]
-        topic = rng.choices(names, weights)[0]
+    while len(chosen) < count and names:
+        i = rng.choices(range(len(names)), weights)[0]
+        topic = names[i]
+        if topic not in remaining:
+            seen = stats(topic)
+            questions = remaining[topic] = list(groups[topic])
+            rng.shuffle(questions)
+            questions.sort(key=lambda q: seen[q.id].wrong if q.id in seen else 0)
         chosen.append(remaining[topic].pop())
         if not remaining[topic]:
-            del remaining[topic]
+            del names[i], weights[i]
     return chosen
 
 
@@ -153,7 +202,9 @@ class Draw:
         seed: int,
         rng: random.Random,
         scheduler: Scheduler,
+        progress: Progress | None = None,
     ) -> None:
+        """`progress`: the topics' scores read already (the home screen's), if any."""
         self.study = study
         self.bank = study.bank
         self.topics = topics
@@ -161,28 +212,23 @@ class Draw:
         self.seed = seed
         self.rng = rng
         self.scheduler = scheduler
+        self.progress = progress or Progress(study, scheduler)
         self.loaded_cards: Cards | None = None  # the review cards, once a mode has read them
 
     @property
     def cards(self) -> Cards:
-        """The profile's review cards."""
+        """The review cards of the questions drawn (review reads them as it draws)."""
         if self.loaded_cards is None:
-            self.loaded_cards = self.study.cards(self.scheduler)
+            self.loaded_cards = Cards({}, self.scheduler)
         return self.loaded_cards
 
     @cached_property
     def now(self) -> float:
         return self.study.store.clock()
 
-    @cached_property
-    def stats(self) -> dict[str, QuestionStats]:
-        """Per question answered at least once: attempts, misses and the latest result."""
-        return self.study.store.question_stats(self.study.profile, self.study.key)
-
-    @cached_property
-    def summary(self) -> list[TopicStats]:
-        study = self.study
-        return study.store.topic_summary(study.profile, study.key, self.bank.topics)
+    def stats(self, topic: str) -> dict[str, QuestionStats]:
+        """Per question of the topic answered at least once: attempts, misses, the latest."""
+        return self.study.store.question_stats(self.study.profile, self.study.key, (topic,))
 
     def pace(self) -> float:
         """The learner's usual speed, which a review's ratings take into account."""
@@ -235,8 +281,10 @@ class Mode:
 
 
 def _drill(draw: Draw) -> list[Question]:
-    recall = draw.cards.by_topic(draw.bank, draw.now, draw.stats)
-    mastery_by_topic = mastery(draw.summary, recall)
+    progress = draw.progress
+    progress.load(draw.topics)
+    summary = [progress.stats[t] for t in (draw.topics or draw.bank.topics)]
+    mastery_by_topic = mastery(summary, progress.recall)
     return drill(draw.bank, draw.topics, draw.rng, draw.count, mastery_by_topic, draw.stats)
 
 
@@ -268,7 +316,7 @@ MODES: dict[str, Mode] = {
             key_help="spaced repetition, the cards due now",
             cli_help="spaced repetition (FSRS): only the cards that are due",
             empty="Nothing is due for review. Come back later, or practise.",
-            pick=lambda d: review(d.bank, d.topics, d.cards, d.now, d.count),
+            pick=review,
             moves_cards=True,
             unfinished=Unfinished(
                 "card", "not reviewed", "They stay due; your answers so far are saved."
@@ -308,7 +356,7 @@ MODES: dict[str, Mode] = {
             key_help="the questions you last got wrong",
             cli_help="the questions you last got wrong, most recent first",
             empty="No mistakes to review: every question you missed, you have since got right.",
-            pick=lambda d: mistakes(d.bank, d.topics, d.stats, d.count),
+            pick=mistakes,
         ),
     )
 }

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fsrs import Card, Rating, Scheduler, State
+from fsrs import Card, Rating, Scheduler
 
 from quiz.core.bank import Bank, Question
-from quiz.store.api import QuestionStats
+from quiz.store.api import Curve, TopicCards
 
 DEFAULT_RETENTION = 0.9
 SLOW, FAST = 1.5, 0.6  # answer time over the expected time, beyond which right is Hard / Easy
@@ -66,6 +66,13 @@ def rating(
     return Rating.Good
 
 
+def curve(scheduler: Scheduler) -> Curve:
+    """The scheduler's forgetting curve, as the store computes recall with it: FSRS-6's
+    power curve, whose decay is the last of its parameters."""
+    decay = -float(scheduler.parameters[20])
+    return 0.9 ** (1 / decay) - 1, decay
+
+
 @dataclass(frozen=True, slots=True)
 class TopicRecall:
     """A topic's cards as Anki counts them, and how well they are likely remembered now."""
@@ -80,11 +87,25 @@ class TopicRecall:
         """Everything a review session would ask now: new cards count as due."""
         return self.new + self.learning + self.review
 
+    @classmethod
+    def counted(cls, questions: int, cards: TopicCards) -> TopicRecall:
+        """A topic of `questions` questions whose cards the store counted.
+
+        A reviewed question last answered wrong counts as recall 0 (the store sees to it):
+        right after a review the scheduler predicts 100% recall even when the answer was
+        Again, and a practice answer does not touch the card at all. Questions never
+        reviewed have no prediction and stay out of the mean, right or wrong alike
+        (counting only the wrong ones would show 0% for a topic practised 9 times out of 10
+        right).
+        """
+        recall = cards.recall / cards.recalled if cards.recalled else None
+        return cls(max(0, questions - cards.cards), cards.learning, cards.review, recall)
+
 
 class Cards:
     """A profile's cards for one bank, loaded from the store's JSON."""
 
-    def __init__(self, stored: dict[str, str], scheduler: Scheduler) -> None:
+    def __init__(self, stored: Mapping[str, str], scheduler: Scheduler) -> None:
         """`stored` is each card's JSON; one that does not read as a card is left out and
         counted in `damaged`, so one bad row never stops review."""
         self.scheduler = scheduler
@@ -111,57 +132,3 @@ class Cards:
             self.cards.pop(question.id, None)
         else:
             self.cards[question.id] = card
-
-    def is_due(self, question: Question, now: float) -> bool:
-        card = self.cards.get(question.id)
-        return card is None or card.due.timestamp() <= now
-
-    def recall(self, question: Question, now: float) -> float | None:
-        card = self.cards.get(question.id)
-        if card is None or card.last_review is None:
-            return None
-        return float(self.scheduler.get_card_retrievability(card, current_datetime=when(now)))
-
-    def due_questions(self, questions: Iterable[Question], now: float) -> list[Question]:
-        """The due cards, most overdue first, then the new ones in bank order."""
-        due = [q for q in questions if self.is_due(q, now)]
-        return sorted(
-            due,
-            key=lambda q: (
-                q.id not in self.cards,
-                self.card(q).due.timestamp() if q.id in self.cards else 0.0,
-            ),
-        )
-
-    def by_topic(
-        self, bank: Bank, now: float, stats: Mapping[str, QuestionStats] | None = None
-    ) -> dict[str, TopicRecall]:
-        """Per topic: new, learning and review cards due now, and the mean predicted recall.
-
-        `stats` (the store's question_stats) says whether each question's latest answer, in
-        any mode, was right. A reviewed question last answered wrong counts as recall 0:
-        right after a review the scheduler predicts 100% recall even when the answer was
-        Again, and a practice answer does not touch the card at all. Questions never
-        reviewed have no prediction and stay out of the mean, right or wrong alike
-        (counting only the wrong ones would show 0% for a topic practised 9 times out of 10
-        right).
-        """
-        stats = stats or {}
-        counts = {t: [0, 0, 0] for t in bank.topics}  # new, learning, review
-        recalls: dict[str, list[float]] = {t: [] for t in bank.topics}
-        for q in bank.questions:
-            card = self.cards.get(q.id)
-            if card is None:
-                counts[q.topic][0] += 1
-            elif card.due.timestamp() <= now:
-                counts[q.topic][2 if card.state == State.Review else 1] += 1
-            value = self.recall(q, now)
-            if value is not None:
-                latest = stats.get(q.id)
-                recalls[q.topic].append(0.0 if latest and not latest.last_correct else value)
-        result = {}
-        for t in bank.topics:
-            new, learning, review = counts[t]
-            mean = sum(recalls[t]) / len(recalls[t]) if recalls[t] else None
-            result[t] = TopicRecall(new, learning, review, mean)
-        return result

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fsrs import Scheduler
-
 from quiz.core.bank import Bank
-from quiz.core.scheduling import Cards
 from quiz.store.api import ProgressStore, StoreError
 
 
@@ -38,7 +35,3 @@ class Study:
     def key(self) -> str:
         """What the store keeps this bank's progress under."""
         return self.bank.key
-
-    def cards(self, scheduler: Scheduler) -> Cards:
-        """The profile's review cards for the bank; damaged ones are counted in `damaged`."""
-        return Cards(self.store.cards(self.profile, self.key), scheduler)

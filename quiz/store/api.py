@@ -12,12 +12,16 @@ import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 Clock = Callable[[], float]
 Card = tuple[str, float]  # a spaced-repetition card as its JSON and its due time
+# The forgetting curve as (factor, decay): recall after d whole days since the last review of a
+# card of stability s is (1 + factor * d / s) ** decay (FSRS's power curve).
+Curve = tuple[float, float]
 TREND_SESSIONS = 5
 
 
@@ -112,6 +116,18 @@ class QuestionStats:
     wrong: int
     last_correct: bool
     last_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCards:
+    """A topic's review cards and known questions, as the store counts them at one moment."""
+
+    cards: int = 0  # questions with a card
+    learning: int = 0  # cards in (re)learning that are due
+    review: int = 0  # cards in review that are due
+    recall: float = 0.0  # the predicted recall of the reviewed cards, summed; a question
+    recalled: int = 0  # whose latest answer was wrong counts 0. `recalled`: how many cards
+    known: int = 0  # questions whose latest answer was right
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,11 +258,35 @@ class ProgressStore(Protocol):
     ) -> dict[str, list[tuple[float, float]]]:
         """Per topic, (session start, accuracy) for every session that studied it."""
 
-    def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
-        """Per question answered at least once: attempts, misses and the latest result."""
+    def question_stats(
+        self, profile: str, bank: str, topics: Sequence[str] = ()
+    ) -> dict[str, QuestionStats]:
+        """Per question answered at least once (in these topics; none: all): attempts,
+        misses and the latest result."""
 
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
         """The most recent sessions with at least one answer, newest first."""
+
+    def topic_cards(
+        self, profile: str, bank: str, topics: Sequence[str], now: float, curve: Curve
+    ) -> dict[str, TopicCards]:
+        """For each of these topics that has cards or answers: its cards due at `now`, their
+        predicted recall on `curve`, and its known questions. Reads only those topics' rows."""
+
+    def due_cards(
+        self, profile: str, bank: str, topics: Sequence[str], now: float, limit: int, skip: int = 0
+    ) -> list[tuple[str, str]]:
+        """(question id, card JSON) of the cards due at `now` in these topics (none: all),
+        most overdue first: `limit` of them after the first `skip`."""
+
+    def carded(self, profile: str, bank: str, question_ids: Sequence[str]) -> set[str]:
+        """Which of these questions have a card."""
+
+    def missed(
+        self, profile: str, bank: str, topics: Sequence[str], limit: int, skip: int = 0
+    ) -> list[str]:
+        """The questions of these topics (none: all) whose latest answer was wrong, the most
+        recently missed first: `limit` of them after the first `skip`."""
 
     def cards(self, profile: str, bank: str) -> dict[str, str]:
         """Each reviewed question's spaced-repetition card, as the JSON the scheduler wrote."""
@@ -472,6 +512,46 @@ def card_sets(
         sets.setdefault((who, bank), {})[qid] = (topic, (card, moment(due)))
     for (who, bank), cards in sets.items():
         yield who, bank, cards
+
+
+def card_columns(card: Card) -> tuple[str, float, int | None, float | None, float | None]:
+    """A card as the engines keep it: its JSON and due time, then the state, stability and
+    last review (a timestamp) read from the JSON, so counting and recall need no JSON. A card
+    that does not read has None there: it counts as due, with no prediction."""
+    text, due = card
+    try:
+        fields = json.loads(text)
+        state, stability, last = fields["state"], fields["stability"], fields["last_review"]
+        reviewed = None if last is None else datetime.fromisoformat(last).timestamp()
+        return text, due, int(state), None if stability is None else float(stability), reviewed
+    except (ValueError, TypeError, KeyError):
+        return text, due, None, None, None
+
+
+def in_list(values: Sequence[object], mark: str) -> str:
+    """`(?, ?, ?)` for an SQL `IN` over these values, in the driver's parameter mark."""
+    return "(" + ", ".join([mark] * len(values)) + ")"
+
+
+def topic_cards(rows: Iterable[Sequence[Any]]) -> dict[str, TopicCards]:
+    """Rows of (topic, cards, learning, review, recall, recalled) and of (topic, known) as
+    one record per topic, each value checked."""
+    found: dict[str, TopicCards] = {}
+    for row in rows:
+        topic, *values = row
+        was = found.get(topic, TopicCards())
+        if len(values) == 1:
+            found[topic] = replace(was, known=count(values[0]))
+        else:
+            cards, learning, review, recall, recalled = values
+            summed = float(recall or 0.0)
+            if not 0 <= summed <= count(recalled):
+                raise ValueError(f"a damaged row: recall {recall!r} of {recalled!r} cards")
+            found[topic] = replace(
+                was, cards=count(cards), learning=count(learning or 0),
+                review=count(review or 0), recall=summed, recalled=recalled,
+            )  # fmt: skip
+    return found
 
 
 def streak(latest_first: Iterable[Sequence[Any]]) -> int:

@@ -23,7 +23,7 @@ import select
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from quiz.store.api import (
     Attempt,
     Card,
     Clock,
+    Curve,
     Guard,
     Profile,
     QuestionStats,
@@ -49,8 +50,10 @@ from quiz.store.api import (
     Sitting,
     StoreError,
     StoreUnavailable,
+    TopicCards,
     TopicStats,
     answer_values,
+    card_columns,
     card_sets,
     new_id,
     newer_schema,
@@ -60,6 +63,7 @@ from quiz.store.api import (
     stored_answer,
     stored_attempt,
     streak,
+    topic_cards,
     topic_history,
     topic_stats,
 )
@@ -167,7 +171,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX cards_by_due ON cards (profile, bank, due);
     """,
+    # 1 -> 2: as SQLite's 6 -> 7: the card's state, stability and last review out of its
+    # JSON (filled in `_migrate`), and the indexes for one topic's cards and results and for
+    # the latest mistakes.
+    """
+    ALTER TABLE cards ADD COLUMN state smallint,
+        ADD COLUMN stability double precision, ADD COLUMN reviewed double precision;
+    CREATE INDEX cards_by_topic ON cards (profile, bank, topic, due);
+    CREATE INDEX question_stats_by_topic ON question_stats (profile, bank, topic, last_correct);
+    CREATE INDEX question_stats_missed ON question_stats (profile, bank, last_correct, last_at);
+    """,
 ]
+_CARD_COLUMNS = 1  # the migration after which the card columns are filled from the JSON
 
 _INSERT_ANSWER = """
 INSERT INTO answers (uuid, session_id, profile, bank, question_id, topic, given, correct, score,
@@ -209,9 +224,25 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     last_at = GREATEST(q.last_at, excluded.last_at)
 """
 _SAVE_CARD = """
-INSERT INTO cards (profile, bank, question_id, topic, card, due) VALUES (%s, %s, %s, %s, %s, %s)
+INSERT INTO cards (profile, bank, question_id, topic, card, due, state, stability, reviewed)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (profile, bank, question_id) DO UPDATE SET
-    topic = excluded.topic, card = excluded.card, due = excluded.due
+    topic = excluded.topic, card = excluded.card, due = excluded.due, state = excluded.state,
+    stability = excluded.stability, reviewed = excluded.reviewed
+"""
+_TOPIC_CARDS = """
+SELECT c.topic, COUNT(*),
+    COUNT(*) FILTER (WHERE c.due <= %(now)s AND c.state IS DISTINCT FROM 2),
+    COUNT(*) FILTER (WHERE c.due <= %(now)s AND c.state = 2),
+    SUM(CASE WHEN c.reviewed IS NULL OR NOT c.stability > 0 THEN NULL
+        WHEN NOT q.last_correct THEN 0.0
+        ELSE power(1 + %(factor)s * GREATEST(0, floor((%(now)s - c.reviewed) / 86400.0))
+                   / c.stability, %(decay)s) END),
+    COUNT(*) FILTER (WHERE c.reviewed IS NOT NULL AND c.stability > 0)
+FROM cards c LEFT JOIN question_stats q
+    ON q.profile = c.profile AND q.bank = c.bank AND q.question_id = c.question_id
+WHERE c.profile = %(profile)s AND c.bank = %(bank)s AND c.topic = ANY(%(topics)s)
+GROUP BY c.topic
 """
 
 # Rows read back that fail their checks (`quiz.store.api.count` and the like).
@@ -495,8 +526,9 @@ class PostgresStore:
             added = 0
             for qid, (topic, card) in cards.items():
                 cursor.execute(
-                    "INSERT INTO cards VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                    (profile, bank, qid, topic, *card),
+                    "INSERT INTO cards VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT DO NOTHING",
+                    (profile, bank, qid, topic, *card_columns(card)),
                 )
                 added += cursor.rowcount
             return added
@@ -606,14 +638,72 @@ class PostgresStore:
         return topic_history(rows)
 
     @_damaged_rows
-    def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
+    def question_stats(
+        self, profile: str, bank: str, topics: Sequence[str] = ()
+    ) -> dict[str, QuestionStats]:
+        where = " AND topic = ANY(%s)" if topics else ""
         with self._synced() as cursor:
             rows = cursor.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
-                " FROM question_stats WHERE profile = %s AND bank = %s",
-                (profile, bank),
+                f" FROM question_stats WHERE profile = %s AND bank = %s{where}",
+                (profile, bank, *([list(topics)] if topics else [])),
             ).fetchall()
         return {row[0]: question_record(*row) for row in rows}
+
+    @_damaged_rows
+    def topic_cards(
+        self, profile: str, bank: str, topics: Sequence[str], now: float, curve: Curve
+    ) -> dict[str, TopicCards]:
+        if not topics:
+            return {}
+        factor, decay = curve
+        args = {"profile": profile, "bank": bank, "topics": list(topics), "now": now}
+        with self._synced() as cursor:
+            rows = cursor.execute(_TOPIC_CARDS, args | {"factor": factor, "decay": decay})
+            cards = rows.fetchall()
+            known = cursor.execute(
+                "SELECT topic, COUNT(*) FROM question_stats WHERE profile = %(profile)s"
+                " AND bank = %(bank)s AND topic = ANY(%(topics)s) AND last_correct"
+                " GROUP BY topic",
+                args,
+            ).fetchall()
+        return topic_cards([*cards, *known])
+
+    @_damaged_rows
+    def due_cards(
+        self, profile: str, bank: str, topics: Sequence[str], now: float, limit: int, skip: int = 0
+    ) -> list[tuple[str, str]]:
+        where = " AND topic = ANY(%s)" if topics else ""
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT question_id, card FROM cards WHERE profile = %s AND bank = %s"
+                f" AND due <= %s{where} ORDER BY due LIMIT %s OFFSET %s",
+                (profile, bank, now, *([list(topics)] if topics else []), limit, skip),
+            ).fetchall()
+        return [(qid, card) for qid, card in rows]
+
+    @_damaged_rows
+    def carded(self, profile: str, bank: str, question_ids: Sequence[str]) -> set[str]:
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT question_id FROM cards WHERE profile = %s AND bank = %s"
+                " AND question_id = ANY(%s)",
+                (profile, bank, list(question_ids)),
+            ).fetchall()
+        return {qid for (qid,) in rows}
+
+    @_damaged_rows
+    def missed(
+        self, profile: str, bank: str, topics: Sequence[str], limit: int, skip: int = 0
+    ) -> list[str]:
+        where = " AND topic = ANY(%s)" if topics else ""
+        with self._synced() as cursor:
+            rows = cursor.execute(
+                "SELECT question_id FROM question_stats WHERE profile = %s AND bank = %s"
+                f" AND NOT last_correct{where} ORDER BY last_at DESC LIMIT %s OFFSET %s",
+                (profile, bank, *([list(topics)] if topics else []), limit, skip),
+            ).fetchall()
+        return [qid for (qid,) in rows]
 
     @_damaged_rows
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
@@ -720,7 +810,13 @@ def _add_answer(cursor: Cursor, session: Session, answer: Answer, now: float) ->
         if answer.card is not None:
             cursor.execute(
                 _SAVE_CARD,
-                (session.profile, session.bank, answer.question_id, answer.topic, *answer.card),
+                (
+                    session.profile,
+                    session.bank,
+                    answer.question_id,
+                    answer.topic,
+                    *card_columns(answer.card),
+                ),
             )
     return 1
 
@@ -764,7 +860,7 @@ def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
         (at, profile, bank, qid),
     )
     if card is not None:
-        cursor.execute(_SAVE_CARD, (profile, bank, qid, topic, *card))
+        cursor.execute(_SAVE_CARD, (profile, bank, qid, topic, *card_columns(card)))
     return True
 
 
@@ -804,9 +900,22 @@ def _migrate(connection: Connection) -> None:
         version = _version(connection)
         for number in range(version, len(MIGRATIONS)):
             connection.execute(MIGRATIONS[number])
+            if number == _CARD_COLUMNS:
+                _fill_card_columns(connection)
         if version < len(MIGRATIONS):
             connection.execute("DELETE FROM schema_version")
             connection.execute("INSERT INTO schema_version VALUES (%s)", (len(MIGRATIONS),))
+
+
+def _fill_card_columns(connection: Connection) -> None:
+    """Read each stored card's state, stability and last review out of its JSON."""
+    rows = connection.execute("SELECT profile, bank, question_id, card, due FROM cards").fetchall()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE cards SET state = %s, stability = %s, reviewed = %s"
+            " WHERE profile = %s AND bank = %s AND question_id = %s",
+            [(*card_columns((card, due))[2:], *key) for *key, card, due in rows],
+        )
 
 
 def _version(connection: Connection) -> int:

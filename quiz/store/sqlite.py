@@ -13,7 +13,7 @@ import functools
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from quiz.store.api import (
     Attempt,
     Card,
     Clock,
+    Curve,
     Guard,
     Profile,
     QuestionStats,
@@ -33,9 +34,12 @@ from quiz.store.api import (
     SessionRecord,
     Sitting,
     StoreError,
+    TopicCards,
     TopicStats,
     answer_values,
+    card_columns,
     card_sets,
+    in_list,
     new_id,
     newer_schema,
     profile_record,
@@ -44,6 +48,7 @@ from quiz.store.api import (
     stored_answer,
     stored_attempt,
     streak,
+    topic_cards,
     topic_history,
     topic_stats,
 )
@@ -171,6 +176,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE answers ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX answers_by_time ON answers(profile, bank, answered_at);
     """,
+    # 6 -> 7: what counting due cards and predicting recall needs, out of the card's JSON
+    # (filled from it for the cards already kept); the cards and latest results of one
+    # topic, and the latest mistakes, each read through an index.
+    """
+    ALTER TABLE cards ADD COLUMN state INTEGER;
+    ALTER TABLE cards ADD COLUMN stability REAL;
+    ALTER TABLE cards ADD COLUMN reviewed REAL;
+    CREATE INDEX cards_by_topic ON cards(profile, bank, topic, due);
+    CREATE INDEX question_stats_by_topic ON question_stats(profile, bank, topic, last_correct);
+    CREATE INDEX question_stats_missed ON question_stats(profile, bank, last_correct, last_at);
+    """,
 ]
 _RECORD_TOPIC = """
 INSERT INTO topic_stats (profile, bank, topic, attempts, correct, last_at, streak, best_streak)
@@ -194,7 +210,22 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
                    ELSE last_correct END,
     last_at = MAX(last_at, excluded.last_at)
 """
-_SAVE_CARD = "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)"
+_SAVE_CARD = "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# Per topic: cards, those due in (re)learning and in review, their summed recall, how many.
+_TOPIC_CARDS = """
+SELECT c.topic, COUNT(*),
+    SUM(c.due <= :now AND (c.state IS NULL OR c.state <> 2)),
+    SUM(c.due <= :now AND c.state = 2),
+    SUM(CASE WHEN c.reviewed IS NULL OR NOT c.stability > 0 THEN NULL
+        WHEN q.last_correct = 0 THEN 0.0
+        ELSE pow(1 + :factor * max(0, floor((:now - c.reviewed) / 86400.0)) / c.stability,
+                 :decay) END),
+    SUM(c.reviewed IS NOT NULL AND c.stability > 0)
+FROM cards c LEFT JOIN question_stats q
+    ON q.profile = c.profile AND q.bank = c.bank AND q.question_id = c.question_id
+WHERE c.profile = :profile AND c.bank = :bank AND c.topic IN {topics}
+GROUP BY c.topic
+"""
 _RECORD_SESSION_TOPIC = """
 INSERT INTO session_topics (profile, bank, topic, session_id, attempts, correct)
 VALUES (:profile, :bank, :topic, :session, 1, :correct)
@@ -390,8 +421,8 @@ class SQLiteStore:
         with self._write() as db:
             return sum(
                 db.execute(
-                    "INSERT OR IGNORE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
-                    (profile, bank, qid, topic, *card),
+                    "INSERT OR IGNORE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (profile, bank, qid, topic, *card_columns(card)),
                 ).rowcount
                 for qid, (topic, card) in cards.items()
             )
@@ -436,7 +467,7 @@ class SQLiteStore:
                 (at, profile, bank, qid),
             )
             if card is not None:
-                db.execute(_SAVE_CARD, (profile, bank, qid, topic, *card))
+                db.execute(_SAVE_CARD, (profile, bank, qid, topic, *card_columns(card)))
         return True
 
     @_guarded
@@ -530,16 +561,78 @@ class SQLiteStore:
         )
 
     @_guarded
-    def question_stats(self, profile: str, bank: str) -> dict[str, QuestionStats]:
-        """Per question answered at least once: attempts, misses and the latest result."""
+    def question_stats(
+        self, profile: str, bank: str, topics: Sequence[str] = ()
+    ) -> dict[str, QuestionStats]:
+        """Per question answered at least once (in these topics; none: all): attempts,
+        misses and the latest result."""
+        where = f" AND topic IN {in_list(topics, '?')}" if topics else ""
         return {
             row[0]: question_record(*row)
             for row in self.db.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
-                " FROM question_stats WHERE profile = ? AND bank = ?",
-                (profile, bank),
+                f" FROM question_stats WHERE profile = ? AND bank = ?{where}",
+                (profile, bank, *topics),
             )
         }
+
+    @_guarded
+    def topic_cards(
+        self, profile: str, bank: str, topics: Sequence[str], now: float, curve: Curve
+    ) -> dict[str, TopicCards]:
+        if not topics:
+            return {}
+        names = {f"t{i}": topic for i, topic in enumerate(topics)}
+        listed = "(" + ", ".join(f":{name}" for name in names) + ")"
+        factor, decay = curve
+        args = {"profile": profile, "bank": bank, "now": now, "factor": factor, "decay": decay}
+        cards = self.db.execute(_TOPIC_CARDS.format(topics=listed), args | names)
+        known = self.db.execute(
+            "SELECT topic, COUNT(*) FROM question_stats WHERE profile = :profile"
+            f" AND bank = :bank AND topic IN {listed} AND last_correct = 1 GROUP BY topic",
+            args | names,
+        )
+        return topic_cards([*cards, *known])
+
+    @_guarded
+    def due_cards(
+        self, profile: str, bank: str, topics: Sequence[str], now: float, limit: int, skip: int = 0
+    ) -> list[tuple[str, str]]:
+        where = f" AND topic IN {in_list(topics, '?')}" if topics else ""
+        return self.db.execute(
+            "SELECT question_id, card FROM cards WHERE profile = ? AND bank = ? AND due <= ?"
+            f"{where} ORDER BY due LIMIT ? OFFSET ?",
+            (profile, bank, now, *topics, limit, skip),
+        ).fetchall()
+
+    @_guarded
+    def carded(self, profile: str, bank: str, question_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(question_ids), _BATCH):
+            batch = question_ids[start : start + _BATCH]
+            found.update(
+                qid
+                for (qid,) in self.db.execute(
+                    "SELECT question_id FROM cards WHERE profile = ? AND bank = ?"
+                    f" AND question_id IN {in_list(batch, '?')}",
+                    (profile, bank, *batch),
+                )
+            )
+        return found
+
+    @_guarded
+    def missed(
+        self, profile: str, bank: str, topics: Sequence[str], limit: int, skip: int = 0
+    ) -> list[str]:
+        where = f" AND topic IN {in_list(topics, '?')}" if topics else ""
+        return [
+            qid
+            for (qid,) in self.db.execute(
+                "SELECT question_id FROM question_stats WHERE profile = ? AND bank = ?"
+                f" AND last_correct = 0{where} ORDER BY last_at DESC LIMIT ? OFFSET ?",
+                (profile, bank, *topics, limit, skip),
+            )
+        ]
 
     @_guarded
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
@@ -617,7 +710,13 @@ def _add_answer(db: sqlite3.Connection, session: Session, answer: Answer, clock:
     if answer.card is not None:
         db.execute(
             _SAVE_CARD,
-            (session.profile, session.bank, answer.question_id, answer.topic, *answer.card),
+            (
+                session.profile,
+                session.bank,
+                answer.question_id,
+                answer.topic,
+                *card_columns(answer.card),
+            ),
         )
     return 1
 
@@ -695,6 +794,8 @@ def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> N
                     connection.execute(statement)
             if number in _BACKFILLS:
                 _backfill(connection, _BACKFILLS[number])
+            if number == _CARD_COLUMNS:
+                _fill_card_columns(connection)
             connection.execute(f"PRAGMA user_version = {number + 1}")
     except BaseException:
         connection.execute("ROLLBACK")
@@ -703,6 +804,18 @@ def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> N
 
 
 _BACKFILLS = {1: (_RECORD_TOPIC, _RECORD_SESSION_TOPIC), 2: (_RECORD_QUESTION,)}
+_CARD_COLUMNS = 6  # the migration that took the state, stability and last review out of JSON
+_BATCH = 500  # values per `IN` list
+
+
+def _fill_card_columns(connection: sqlite3.Connection) -> None:
+    """Read each stored card's state, stability and last review out of its JSON."""
+    rows = connection.execute("SELECT profile, bank, question_id, card, due FROM cards")
+    connection.executemany(
+        "UPDATE cards SET state = ?, stability = ?, reviewed = ?"
+        " WHERE profile = ? AND bank = ? AND question_id = ?",
+        [(*card_columns((card, due))[2:], *key) for *key, card, due in rows.fetchall()],
+    )
 
 
 def _backfill(connection: sqlite3.Connection, statements: tuple[str, ...]) -> None:

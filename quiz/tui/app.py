@@ -128,7 +128,7 @@ class QuizApp(App[None]):
         count = count or self.count or mode.count
         if time_limit is None:
             time_limit = self.time_limit
-        draw = Draw(self.study, topics, count, seed, rng, self.scheduler)
+        draw = Draw(self.study, topics, count, seed, rng, self.scheduler, self.home.progress)
 
         def prepare() -> tuple[list[Question], StudySession | None]:
             """Everything the session needs from the store: its questions, then the sitting."""
@@ -230,7 +230,7 @@ class QuizApp(App[None]):
         session = event.session
         await call_store(self.study.store, session.end)
         self.active = None
-        self.home.scores_changed()
+        self.home.scores_changed({q.topic for q in session.questions})
         # Help, the palette or a dialog may be open on top (the time ran out under it): they
         # close with the session, so that nothing leads back to it.
         while not isinstance(self.screen, QuestionScreen) and len(self.screen_stack) > 1:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import asyncio
+from collections.abc import Iterable, Sequence
+from functools import partial
 
 from fsrs import Scheduler
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -16,13 +18,14 @@ from textual.widgets import Label, Static
 
 from quiz.core import modes
 from quiz.core.modes import MODES
+from quiz.core.progress import Progress
 from quiz.core.scheduling import TopicRecall
 from quiz.core.study import Study
 from quiz.reports.formatting import ago, bar, percent, sparkline
-from quiz.store.api import StoreError, TopicStats
+from quiz.store.api import StoreError
 from quiz.tui.background import call_store
 from quiz.tui.widgets.keybar import KeyBar
-from quiz.tui.widgets.topic_table import Column, Row, TopicTable, layout
+from quiz.tui.widgets.topic_table import Column, TopicTable, layout
 
 COLUMNS = (
     Column("Mastery", left=True),
@@ -36,6 +39,9 @@ COLUMNS = (
     Column("Trend", left=True, drop=4),
 )
 NO_CARDS = TopicRecall(0, 0, 0, None)
+UNREAD = ("…",) * len(COLUMNS)  # a topic whose scores are still being read
+FIRST = 60  # topics read before the first frame: more than a terminal shows
+CHUNK = 100  # topics read at a time after it, between frames
 HINTS = ("Space: select or unselect", "a: all or none", "?: every key")  # kept while they fit
 SCROLLBAR = 1  # room for the topics' scrollbar (see quiz.tcss), shown when they overflow
 
@@ -67,39 +73,35 @@ class HomeScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.study = study
-        self.scheduler = scheduler
         self.warning = warning
+        self.topics = list(study.bank.topics)
         self.selected: set[str] = set()
-        self.rows: list[TopicStats] = []
-        self.known: dict[str, int] = {}
-        self.recall: dict[str, TopicRecall] = {}
-        self.fitted_width = 0  # the width the table was last fitted to
-        self.stale = False  # a session was recorded since the scores were read
+        self.progress = Progress(study, scheduler)  # the scores read so far, per topic
+        self.cells: dict[str, tuple[str, ...]] = {}  # each read topic's row, as text
+        self.fitted = layout(COLUMNS, [], 80)  # the table's columns, fitted to the width
+        self.fitted_width = 0  # the width they were last fitted to
+        self.changed: set[str] = set()  # topics a session answered since they were read
         self.in_session = False  # a session covers the screen: its end clears the selection
 
     def compose(self) -> ComposeResult:
-        if self.study.store.remote:  # the scores come a moment later, from a worker thread
-            self.rows = [TopicStats(topic) for topic in self.study.bank.topics]
-        else:  # a local file: the first frame already shows them
-            self.load()
+        if not self.study.store.remote:  # a local file: the first frame already shows them
+            self._read_now(self.topics[:FIRST])
+        self._fit()
         with Horizontal(id="home-bar"):
             yield Label(self.study.bank.title, id="bank-title", markup=False)
             yield Label(f"Profile: {self.study.profile}", id="profile", markup=False)
         if self.warning:
             yield Static(f"⚠ {self.warning}", id="save-warning", markup=False)
         yield Static(self.summary_text(), id="home-summary", markup=False)
-        header, rows = self.table_lines()
-        yield Static(header, id="topics-header")
-        with VerticalScroll(id="topics-scroll", can_focus=False):
-            yield TopicTable(rows, id="topics")
+        yield Static(Content(self.fitted.header), id="topics-header")
+        yield TopicTable(len(self.topics), self.topic_line, id="topics")
         yield Label(self.hint_text(), id="home-hint", markup=False)
 
     async def on_mount(self) -> None:
         self.query_one(TopicTable).focus()
         # The key bar is chrome: it comes a frame after the topics, not before them.
         self.call_after_refresh(self._add_key_bar)
-        if self.study.store.remote:
-            await self.reload()
+        self._read_rest(self.progress.missing(self.topics))
 
     async def _add_key_bar(self) -> None:
         await self.mount(KeyBar())
@@ -116,41 +118,62 @@ class HomeScreen(Screen[None]):
         if self.in_session:
             self.in_session = False
             self.selected.clear()
-        if self.stale:  # back from a session: show the new scores; help and the rest changed none
-            self.stale = False
+        if self.changed:  # back from a session: show the new scores; help and the rest changed none
             await self.reload()
 
-    def scores_changed(self) -> None:
-        """A session ended: read the scores again when this screen is shown next."""
-        self.stale = True
+    def scores_changed(self, topics: Iterable[str]) -> None:
+        """A session answered questions of these topics: read them again when this screen
+        is shown next."""
+        self.changed.update(topics)
 
     async def reload(self) -> None:
-        """Read the scores again (off the event loop if the store is across a network) and
-        show them."""
+        """Read again, before the next frame, the topics a session changed and those on
+        screen; then the others, between frames (their cards may have come due since)."""
+        table = self.query_one(TopicTable)
+        start = table.scroll_offset.y
+        shown = self.topics[start : start + table.size.height]
+        first = [t for t in self.topics if t in self.changed or t in shown]
+        self.changed.clear()
         try:
-            scores = await call_store(self.study.store, self._read_scores)
+            reading = await call_store(self.study.store, lambda: self.progress.read(first))
         except StoreError as exc:
             self._unreadable(exc)
         else:
-            self.rows, self.known, self.recall = scores
-        self.query_one("#home-summary", Static).update(self.summary_text())
-        self._redraw()
+            self.progress.keep(reading)
+        self._redraw(fit=True)
+        self._read_rest([t for t in self.topics if t not in first])
 
-    def on_resize(self) -> None:
-        if self.app.size.width != self.fitted_width:  # compose already fitted the table
-            self._redraw()
-
-    def load(self) -> None:
-        """Read the scores; a store that cannot be read leaves them empty, and says why."""
+    def _read_now(self, topics: Sequence[str]) -> None:
         try:
-            self.rows, self.known, self.recall = self._read_scores()
+            self.progress.load(topics)
         except StoreError as exc:
             self._unreadable(exc)
 
+    def _read_rest(self, topics: list[str]) -> None:
+        """Read these topics a chunk at a time, between frames, then show them."""
+        if topics:
+            self.run_worker(self._read_chunks(topics), group="scores", exclusive=True)
+
+    async def _read_chunks(self, topics: list[str]) -> None:
+        progress, store = self.progress, self.study.store
+        for start in range(0, len(topics), CHUNK):
+            chunk = topics[start : start + CHUNK]
+            try:
+                reading = await call_store(store, partial(progress.read, chunk))
+            except StoreError as exc:
+                self._unreadable(exc)
+                break
+            progress.keep(reading)
+            await asyncio.sleep(0)  # a key pressed meanwhile is answered before the next chunk
+        self._redraw(fit=True)
+
+    def on_resize(self) -> None:
+        if self.app.size.width != self.fitted_width:  # compose already fitted the table
+            self._redraw(fit=True)
+
     def _unreadable(self, exc: StoreError) -> None:
         """No scores to show: the topics at zero, and why."""
-        self.rows = [TopicStats(topic) for topic in self.study.bank.topics]
-        self.known, self.recall = {}, {}
+        self.progress.blank(self.topics)
         self.notify(
             f"Your progress cannot be read: {exc}. You can still study; answers that "
             "cannot be saved are shown as not saved.",
@@ -160,31 +183,26 @@ class HomeScreen(Screen[None]):
             timeout=10,
         )
 
-    def _read_scores(self) -> tuple[list[TopicStats], dict[str, int], dict[str, TopicRecall]]:
-        """Per topic: the scores, the questions known, and the review cards' recall. Reads
-        the store only, so it may run in a worker thread."""
-        study = self.study
-        now = study.store.clock()
-        rows = study.store.topic_summary(study.profile, study.key, study.bank.topics)
-        stats = study.store.question_stats(study.profile, study.key)
-        known = Counter(s.topic for s in stats.values() if s.last_correct)
-        return rows, dict(known), study.cards(self.scheduler).by_topic(study.bank, now, stats)
-
     def summary_text(self) -> str:
-        bank = self.study.bank
+        bank, progress = self.study.bank, self.progress
         questions = len(bank.questions)
-        counts = self.recall.values()
         lines = [
             f"{questions} question{'s' * (questions != 1)} · {len(bank.topics)} "
             f"topic{'s' * (len(bank.topics) != 1)} · "
-            f"{sum(self.known.values())} known",
-            f"{sum(r.new for r in counts)} new · {sum(r.learning for r in counts)} learning · "
-            f"{sum(r.review for r in counts)} due",
+            + (f"{sum(progress.known.values())} known" if progress.complete else "…"),
         ]
-        total = sum(r.attempts for r in self.rows)
+        if not progress.complete:
+            return "\n".join([*lines, "Reading your progress…"])
+        counts = progress.recall.values()
+        lines.append(
+            f"{sum(r.new for r in counts)} new · {sum(r.learning for r in counts)} learning · "
+            f"{sum(r.review for r in counts)} due"
+        )
+        rows = progress.stats.values()
+        total = sum(r.attempts for r in rows)
         if total:
-            right = percent(sum(r.correct for r in self.rows) / total)
-            weakest = modes.weakest(self.rows, modes.mastery(self.rows, self.recall))
+            right = percent(sum(r.correct for r in rows) / total)
+            weakest = modes.weakest(rows, modes.mastery(rows, progress.recall))
             names = ", ".join(bank.topic_name(t) for t in weakest)
             answers = "answer" if total == 1 else "answers"
             lines.append(f"{total} {answers}, {right} right · weakest: {names}")
@@ -205,21 +223,16 @@ class HomeScreen(Screen[None]):
             parts.append(hint)
         return " · ".join(parts)
 
-    def fill_table(self) -> None:
-        header, rows = self.table_lines()
-        self.query_one("#topics-header", Static).update(header)
-        self.query_one(TopicTable).set_rows(rows)
-
-    def table_lines(self) -> tuple[Content, list[Content]]:
-        """The header and one line per topic, fitted to the terminal's width."""
+    def _fit(self) -> None:
+        """Each read topic's row as text, and the columns fitted to them and to the width."""
         self.fitted_width = self.app.size.width
-        sizes = self.study.bank.count_by_topic()
+        bank, progress = self.study.bank, self.progress
+        sizes = bank.by_topic()
         now = self.study.store.clock()
-        rows = []
-        for stats in self.rows:
-            mastery = self.known.get(stats.topic, 0) / max(1, sizes.get(stats.topic, 0))
-            cards = self.recall.get(stats.topic, NO_CARDS)
-            cells = (
+        for topic, stats in progress.stats.items():
+            mastery = progress.known.get(topic, 0) / max(1, len(sizes[topic]))
+            cards = progress.recall.get(topic, NO_CARDS)
+            self.cells[topic] = (
                 bar(mastery, 6),
                 percent(stats.accuracy),
                 str(stats.attempts),
@@ -230,19 +243,29 @@ class HomeScreen(Screen[None]):
                 ago(stats.last_studied, now),
                 sparkline(stats.trend),
             )
-            mark = "●" if stats.topic in self.selected else "○"
-            rows.append(Row(mark, self.study.bank.topic_name(stats.topic), cells))
-        header, lines = layout(COLUMNS, rows, self.fitted_width - SCROLLBAR)
-        return Content(header), [Content(line) for line in lines]  # bank text stays plain
+        rows = ((bank.topic_name(t), cells) for t, cells in self.cells.items())
+        self.fitted = layout(COLUMNS, rows, self.fitted_width - SCROLLBAR)
+
+    def topic_line(self, index: int) -> str:
+        """The table's line for the index-th topic."""
+        topic = self.topics[index]
+        mark = "●" if topic in self.selected else "○"
+        cells = self.cells.get(topic, UNREAD)
+        return self.fitted.line(mark, self.study.bank.topic_name(topic), cells)
 
     def _current_topic(self) -> str | None:
-        if not self.rows:
+        if not self.topics:
             return None
-        return self.rows[self.query_one(TopicTable).cursor].topic
+        return self.topics[self.query_one(TopicTable).cursor]
 
-    def _redraw(self) -> None:
-        """Fit the table and the hint again: the selection, the scores or the width changed."""
-        self.fill_table()
+    def _redraw(self, *, fit: bool = False) -> None:
+        """Draw the visible lines and the hint again; with `fit`, the scores or the width
+        changed: fit the table and say the totals again too."""
+        if fit:
+            self._fit()
+            self.query_one("#topics-header", Static).update(Content(self.fitted.header))
+            self.query_one("#home-summary", Static).update(self.summary_text())
+        self.query_one(TopicTable).redraw()
         self.query_one("#home-hint", Label).update(self.hint_text())
 
     def action_toggle_topic(self) -> None:
@@ -253,9 +276,9 @@ class HomeScreen(Screen[None]):
             self._redraw()
 
     def action_toggle_all(self) -> None:
-        self.selected = set() if self.selected else set(self.study.bank.topics)
+        self.selected = set() if self.selected else set(self.topics)
         self._redraw()
 
     def action_start(self, mode: str) -> None:
-        ordered = tuple(t for t in self.study.bank.topics if t in self.selected)
+        ordered = tuple(t for t in self.topics if t in self.selected)
         self.post_message(self.StartRequested(mode, ordered))

@@ -1,21 +1,24 @@
 """The home screen's table of topics: one line per topic and a cursor moved from the keyboard.
 
 A DataTable would do, but it paints its rows a frame or two after the screen first appears
-and roughly doubles the time to the first useful paint; this draws every row at once.
+and roughly doubles the time to the first useful paint. This draws the visible lines in the
+first frame, through Textual's Line API, so a thousand topics cost what a screenful does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.binding import Binding
-from textual.content import Content
 from textual.events import Click
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.reactive import reactive
-from textual.widget import Widget
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 MIN_TOPIC = 18  # narrower than this, the least useful columns make way for the topic's name
 MAX_TOPIC = 40
@@ -29,13 +32,6 @@ class Column:
     title: str
     left: bool = False  # text aligns left; numbers align right
     drop: int = 0  # where the table is narrow the highest goes first; 0: always shown
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    mark: str
-    name: str  # the topic's name, bank text
-    cells: tuple[str, ...]  # one per column
 
 
 def fit(text: str, width: int, *, left: bool = True) -> str:
@@ -52,18 +48,38 @@ def fit(text: str, width: int, *, left: bool = True) -> str:
     return text + padding if left else padding + text
 
 
-def layout(columns: Sequence[Column], rows: Sequence[Row], width: int) -> tuple[str, list[str]]:
-    """The header and one line per row, each at most `width` cells when that is possible.
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Which columns are shown and how wide each is, for one terminal width."""
+
+    columns: tuple[Column, ...]
+    widths: tuple[int, ...]
+    shown: tuple[int, ...]
+    topic: int  # the topic's name's width
+
+    def line(self, mark: str, name: str, cells: Sequence[str]) -> str:
+        parts = [fit(cells[i], self.widths[i], left=self.columns[i].left) for i in self.shown]
+        return f" {mark} {fit(name, self.topic)}  " + " ".join(parts)
+
+    @property
+    def header(self) -> str:
+        return self.line(" ", "Topic", [c.title for c in self.columns])
+
+
+def layout(
+    columns: Sequence[Column], rows: Iterable[tuple[str, Sequence[str]]], width: int
+) -> Layout:
+    """How to draw rows of (name, cells) in at most `width` cells, when that is possible.
 
     Each column is as wide as its widest cell. Where that leaves the topic's name fewer than
     MIN_TOPIC cells, columns are left out, highest `drop` first, and a name that still does
     not fit is cut.
     """
-    widths = [
-        max(cell_len(column.title), *(cell_len(row.cells[i]) for row in rows))
-        for i, column in enumerate(columns)
-    ]
-    longest = max([cell_len("Topic"), *(cell_len(row.name) for row in rows)])
+    widths = [cell_len(column.title) for column in columns]
+    longest = cell_len("Topic")
+    for name, cells in rows:
+        longest = max(longest, cell_len(name))
+        widths = [max(w, cell_len(cell)) for w, cell in zip(widths, cells, strict=True)]
     shown = list(range(len(columns)))
 
     def room() -> int:
@@ -74,48 +90,59 @@ def layout(columns: Sequence[Column], rows: Sequence[Row], width: int) -> tuple[
             break
         shown.remove(i)
     topic = max(1, min(MAX_TOPIC, longest, room()))
-
-    def line(mark: str, name: str, cells: Sequence[str]) -> str:
-        parts = [fit(cells[i], widths[i], left=columns[i].left) for i in shown]
-        return f" {mark} {fit(name, topic)}  " + " ".join(parts)
-
-    header = line(" ", "Topic", [c.title for c in columns])
-    return header, [line(row.mark, row.name, row.cells) for row in rows]
+    return Layout(tuple(columns), tuple(widths), tuple(shown), topic)
 
 
-class TopicTable(Widget, can_focus=True):
+class TopicTable(ScrollView, can_focus=True):
+    """One line per topic, drawn only where it is visible: moving the cursor redraws two
+    lines, whatever the number of topics. `line(i)` gives the text of the i-th."""
+
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "move_to(0)", "First", show=False),
         Binding("end", "move_to(-1)", "Last", show=False),
     ]
 
     cursor: reactive[int] = reactive(0)
 
-    def __init__(self, rows: list[Content], id: str | None = None) -> None:
+    def __init__(self, count: int, line: Callable[[int], str], id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows = rows
+        self.count = count
+        self.line = line
+        self.drawn = 0  # lines drawn since mounting: what a key costs, for the tests
 
-    def set_rows(self, rows: list[Content]) -> None:
-        self.rows = rows
-        self.cursor = min(self.cursor, max(0, len(rows) - 1))
-        self.refresh(layout=True)
+    def on_mount(self) -> None:
+        self.virtual_size = Size(0, self.count)
 
-    def render(self) -> Content:
-        lines = [
-            row.stylize("reverse" if self.has_focus else "underline") if i == self.cursor else row
-            for i, row in enumerate(self.rows)
-        ]
-        return Content("\n").join(lines)
+    @property
+    def rows(self) -> list[str]:
+        """Every line's text, drawn or not."""
+        return [self.line(i) for i in range(self.count)]
 
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        return len(self.rows)
-
-    def watch_cursor(self) -> None:
+    def redraw(self) -> None:
+        """The lines changed (not their number): draw the visible ones again."""
         self.refresh()
-        if self.parent is not None and self.is_mounted:
-            self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, immediate=True)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        style = self.rich_style
+        width = self.size.width
+        if index >= self.count:
+            return Strip.blank(width, style)
+        self.drawn += 1
+        if index == self.cursor:
+            style += RichStyle(reverse=True) if self.has_focus else RichStyle(underline=True)
+        text = self.line(index)
+        return Strip([Segment(text, style)], cell_len(text)).crop_extend(0, width, style)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        for index in (old, new):
+            self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
+        if self.is_mounted:
+            self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -124,13 +151,17 @@ class TopicTable(Widget, can_focus=True):
         self.refresh()
 
     def action_move(self, step: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+        if self.count:
+            self.cursor = max(0, min(self.count - 1, self.cursor + step))
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(1, self.size.height - 1))
 
     def action_move_to(self, index: int) -> None:
-        if self.rows:
-            self.cursor = index % len(self.rows)
+        if self.count:
+            self.cursor = index % self.count
 
     def on_click(self, event: Click) -> None:
-        if 0 <= event.y < len(self.rows):
-            self.cursor = event.y
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < self.count:
+            self.cursor = index
