@@ -88,7 +88,7 @@ def assert_summaries_agree(store: ProgressStore, profile: str, bank: str = "Bank
     sessions = store.sessions(profile, bank, limit=1000)
     assert sum(s.answered for s in sessions) == len(answers)
     assert sum(s.correct for s in sessions) == sum(a.correct for a in answers)
-    for topic, visits in store.session_topic_history(profile, bank).items():
+    for topic, visits in store.session_topic_history(profile, bank, topics, 1000).items():
         mine = [a for a in answers if a.topic == topic]
         if len(visits) == 1:
             assert visits[0][1] == pytest.approx(sum(a.correct for a in mine) / len(mine))

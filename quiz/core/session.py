@@ -100,8 +100,9 @@ class StudySession:
         }
         self.save_error: str | None = None
         store, profile, key = study.store, study.profile, study.key
+        asked = list(dict.fromkeys(q.topic for q in self.questions))  # only these: at scale
         summary = self._save(
-            lambda: store.topic_summary(profile, key, study.bank.topics),
+            lambda: store.topic_summary(profile, key, asked),
             "earlier scores could not be read",
         )
         self.before = {t.topic: t.recent_accuracy for t in summary or ()}

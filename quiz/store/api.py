@@ -254,9 +254,10 @@ class ProgressStore(Protocol):
         """Every answer this profile gave to one question, oldest first."""
 
     def session_topic_history(
-        self, profile: str, bank: str
+        self, profile: str, bank: str, topics: Sequence[str], limit: int
     ) -> dict[str, list[tuple[float, float]]]:
-        """Per topic, (session start, accuracy) for every session that studied it."""
+        """For each of these topics that was studied, (session start, accuracy) of the last
+        `limit` sessions that studied it, oldest first."""
 
     def question_stats(
         self, profile: str, bank: str, topics: Sequence[str] = ()
@@ -493,6 +494,7 @@ def session_record(
     sid: int, mode: str, seed: int | None, started: object, ended: object, answered: object,
     right: object,
 ) -> SessionRecord:  # fmt: skip
+    share(right, answered)  # a listed session has answers, and no more right than answered
     return SessionRecord(
         sid, mode, seed, moment(started), None if ended is None else moment(ended),
         count(answered), count(right),

@@ -593,25 +593,29 @@ class PostgresStore:
     def topic_summary(
         self, profile: str, bank: str, topics: Iterable[str], last_sessions: int = TREND_SESSIONS
     ) -> list[TopicStats]:
+        topics = list(topics)
+        args = {"profile": profile, "bank": bank, "topics": topics, "limit": last_sessions}
         with self._synced() as cursor:
             totals = {
                 row[0]: row
                 for row in cursor.execute(
                     "SELECT topic, attempts, correct, last_at, best_streak FROM topic_stats"
-                    " WHERE profile = %s AND bank = %s",
-                    (profile, bank),
+                    " WHERE profile = %(profile)s AND bank = %(bank)s"
+                    " AND topic = ANY(%(topics)s)",
+                    args,
                 ).fetchall()
             }
-            return topic_stats(
-                topics,
-                totals,
-                lambda topic: cursor.execute(
-                    "SELECT attempts, correct FROM session_topics"
-                    " WHERE profile = %s AND bank = %s AND topic = %s"
-                    " ORDER BY session_id DESC LIMIT %s",
-                    (profile, bank, topic, last_sessions),
-                ).fetchall(),
-            )
+            recent: dict[str, list[tuple[int, int]]] = {}
+            for topic, attempts, correct in cursor.execute(  # one round trip for them all
+                "SELECT t.topic, x.attempts, x.correct FROM unnest(%(topics)s::text[]) AS t(topic)"
+                " CROSS JOIN LATERAL (SELECT attempts, correct, session_id FROM session_topics"
+                "  WHERE profile = %(profile)s AND bank = %(bank)s AND topic = t.topic"
+                "  ORDER BY session_id DESC LIMIT %(limit)s) x"
+                " ORDER BY t.topic, x.session_id DESC",
+                args,
+            ).fetchall():
+                recent.setdefault(topic, []).append((attempts, correct))
+        return topic_stats(topics, totals, lambda topic: recent.get(topic, []))
 
     @_damaged_rows
     def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
@@ -626,14 +630,18 @@ class PostgresStore:
 
     @_damaged_rows
     def session_topic_history(
-        self, profile: str, bank: str
+        self, profile: str, bank: str, topics: Sequence[str], limit: int
     ) -> dict[str, list[tuple[float, float]]]:
         with self._synced() as cursor:
             rows = cursor.execute(
-                "SELECT st.topic, s.started, st.attempts, st.correct FROM session_topics st"
-                " JOIN sessions s ON s.id = st.session_id"
-                " WHERE st.profile = %s AND st.bank = %s ORDER BY st.session_id",
-                (profile, bank),
+                "SELECT t.topic, x.started, x.attempts, x.correct"
+                " FROM unnest(%(topics)s::text[]) WITH ORDINALITY AS t(topic, n)"
+                " CROSS JOIN LATERAL (SELECT st.session_id, s.started, st.attempts, st.correct"
+                "  FROM session_topics st JOIN sessions s ON s.id = st.session_id"
+                "  WHERE st.profile = %(profile)s AND st.bank = %(bank)s AND st.topic = t.topic"
+                "  ORDER BY st.session_id DESC LIMIT %(limit)s) x"
+                " ORDER BY t.n, x.session_id",
+                {"topics": list(topics), "profile": profile, "bank": bank, "limit": limit},
             ).fetchall()
         return topic_history(rows)
 
@@ -710,8 +718,12 @@ class PostgresStore:
         with self._synced() as cursor:
             rows = cursor.execute(
                 "SELECT s.id, s.mode, s.seed, s.started, s.ended, SUM(st.attempts),"
-                " SUM(st.correct) FROM sessions s JOIN session_topics st ON st.session_id = s.id"
-                " WHERE s.profile = %s AND s.bank = %s GROUP BY s.id ORDER BY s.id DESC LIMIT %s",
+                " SUM(st.correct) FROM (SELECT * FROM sessions WHERE profile = %s AND bank = %s"
+                "  AND EXISTS (SELECT 1 FROM session_topics t WHERE t.session_id = sessions.id)"
+                "  ORDER BY started DESC, id DESC LIMIT %s) s"
+                " JOIN session_topics st ON st.session_id = s.id"
+                " GROUP BY s.id, s.mode, s.seed, s.started, s.ended"
+                " ORDER BY s.started DESC, s.id DESC",
                 (profile, bank, limit),
             ).fetchall()
         return [session_record(*row) for row in rows]

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from quiz.store.api import (
     ANSWER_COLUMNS,
@@ -186,6 +187,8 @@ MIGRATIONS: list[str] = [
     CREATE INDEX cards_by_topic ON cards(profile, bank, topic, due);
     CREATE INDEX question_stats_by_topic ON question_stats(profile, bank, topic, last_correct);
     CREATE INDEX question_stats_missed ON question_stats(profile, bank, last_correct, last_at);
+    CREATE INDEX session_topics_by_session ON session_topics(session_id);
+    CREATE INDEX answers_by_session ON answers(session_id);
     """,
 ]
 _RECORD_TOPIC = """
@@ -211,6 +214,16 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     last_at = MAX(last_at, excluded.last_at)
 """
 _SAVE_CARD = "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# The latest sessions with answers, newest first: through sessions_by_profile, and each
+# session's topics through session_topics_by_session.
+_SESSIONS = """
+SELECT s.id, s.mode, s.seed, s.started, s.ended, SUM(st.attempts), SUM(st.correct)
+FROM (SELECT * FROM sessions WHERE profile = ? AND bank = ?
+      AND EXISTS (SELECT 1 FROM session_topics t WHERE t.session_id = sessions.id)
+      ORDER BY started DESC, id DESC LIMIT ?) s
+JOIN session_topics st ON st.session_id = s.id
+GROUP BY s.id ORDER BY s.started DESC, s.id DESC
+"""
 # Per topic: cards, those due in (re)learning and in review, their summed recall, how many.
 _TOPIC_CARDS = """
 SELECT c.topic, COUNT(*),
@@ -516,14 +529,18 @@ class SQLiteStore:
         self, profile: str, bank: str, topics: Iterable[str], last_sessions: int = TREND_SESSIONS
     ) -> list[TopicStats]:
         """Per topic, in the order given: attempts, accuracy, trend, last studied, streak."""
-        rows = {
-            r[0]: r
-            for r in self.db.execute(
-                "SELECT topic, attempts, correct, last_at, best_streak FROM topic_stats"
-                " WHERE profile = ? AND bank = ?",
-                (profile, bank),
-            )
-        }
+        topics = list(topics)
+        rows: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(topics), _BATCH):
+            batch = topics[start : start + _BATCH]
+            rows |= {
+                r[0]: r
+                for r in self.db.execute(
+                    "SELECT topic, attempts, correct, last_at, best_streak FROM topic_stats"
+                    f" WHERE profile = ? AND bank = ? AND topic IN {in_list(batch, '?')}",
+                    (profile, bank, *batch),
+                )
+            }
         return topic_stats(
             topics,
             rows,
@@ -548,17 +565,19 @@ class SQLiteStore:
 
     @_guarded
     def session_topic_history(
-        self, profile: str, bank: str
+        self, profile: str, bank: str, topics: Sequence[str], limit: int
     ) -> dict[str, list[tuple[float, float]]]:
-        """Per topic, (session start, accuracy) for every session that studied it, oldest first."""
-        return topic_history(
-            self.db.execute(
+        rows = []
+        for topic in topics:  # through the primary key: `limit` rows a topic
+            latest = self.db.execute(
                 "SELECT st.topic, s.started, st.attempts, st.correct FROM session_topics st"
                 " JOIN sessions s ON s.id = st.session_id"
-                " WHERE st.profile = ? AND st.bank = ? ORDER BY st.session_id",
-                (profile, bank),
-            )
-        )
+                " WHERE st.profile = ? AND st.bank = ? AND st.topic = ?"
+                " ORDER BY st.session_id DESC LIMIT ?",
+                (profile, bank, topic, limit),
+            ).fetchall()
+            rows += reversed(latest)
+        return topic_history(rows)
 
     @_guarded
     def question_stats(
@@ -637,15 +656,7 @@ class SQLiteStore:
     @_guarded
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
         """The most recent sessions with at least one answer, newest first."""
-        return [
-            session_record(*row)
-            for row in self.db.execute(
-                "SELECT s.id, s.mode, s.seed, s.started, s.ended, SUM(st.attempts),"
-                " SUM(st.correct) FROM sessions s JOIN session_topics st ON st.session_id = s.id"
-                " WHERE s.profile = ? AND s.bank = ? GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
-                (profile, bank, limit),
-            )
-        ]
+        return [session_record(*row) for row in self.db.execute(_SESSIONS, (profile, bank, limit))]
 
     @_guarded
     def cards(self, profile: str, bank: str) -> dict[str, str]:

@@ -1,45 +1,68 @@
-"""Statistics: each topic's accuracy over its sessions, and the recent sessions."""
+"""Statistics: each topic's accuracy over its sessions, and the recent sessions.
+
+The screen opens with the first screenful of topics read and reads the others between
+frames; each topic's line is drawn only when it is visible.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from quiz.core.study import Study
 from quiz.reports.formatting import ago, percent, sparkline
 from quiz.store.api import SessionRecord, StoreError, TopicStats
+from quiz.tui.background import call_store
 from quiz.tui.widgets.keybar import KeyBar
+from quiz.tui.widgets.lines import Lines
+from quiz.tui.widgets.topic_table import fit
 
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
+FIRST = 60  # topics read before the screen opens: more than a terminal shows
+CHUNK = 100  # topics read at a time after it, between frames
+NAME_MAX, SPARK, FIGURE = 38, 32, 10  # widths: a topic's name at most, its sparkline, "75% of 4"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Statistics:
-    """What the screen shows, read from the store before it opens."""
+    """What the screen shows, read from the store a chunk of topics at a time."""
 
-    history: dict[str, list[tuple[float, float]]]
-    rows: list[TopicStats]
-    recent: list[SessionRecord]
+    history: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    rows: dict[str, TopicStats] = field(default_factory=dict)
+    recent: list[SessionRecord] = field(default_factory=list)
     problem: str | None = None  # why the store could not be read
+
+    def add(self, study: Study, topics: Sequence[str]) -> Statistics:
+        """These topics' scores and sessions, read from the store only, so that this may
+        run in a worker thread; a store that fails leaves them at zero, and says why."""
+        store, profile, key = study.store, study.profile, study.key
+        try:
+            history = store.session_topic_history(profile, key, topics, SESSIONS_SHOWN)
+            rows = store.topic_summary(profile, key, topics)
+        except StoreError as exc:
+            history, rows, self.problem = {}, [TopicStats(t) for t in topics], str(exc)
+        self.history |= history
+        self.rows |= {row.topic: row for row in rows}
+        return self
 
 
 def read_statistics(study: Study) -> Statistics:
-    """Read the store only, so that this may run in a worker thread."""
-    store, profile, key = study.store, study.profile, study.key
+    """The recent sessions and the first screenful of topics (may run in a worker thread)."""
+    statistics = Statistics()
     try:
-        return Statistics(
-            store.session_topic_history(profile, key),
-            store.topic_summary(profile, key, study.bank.topics),
-            store.sessions(profile, key, limit=30),
-        )
+        statistics.recent = study.store.sessions(study.profile, study.key, limit=30)
     except StoreError as exc:
-        return Statistics({}, [TopicStats(t) for t in study.bank.topics], [], str(exc))
+        statistics.problem = str(exc)
+    return statistics.add(study, list(study.bank.topics)[:FIRST])
 
 
 class StatsScreen(Screen[None]):
@@ -50,35 +73,38 @@ class StatsScreen(Screen[None]):
         self.study = study
         self.statistics = statistics
         self.recent = statistics.recent
+        self.topics = list(study.bank.topics)
 
     def compose(self) -> ComposeResult:
         bank, profile = self.study.bank, self.study.profile
-        history = self.statistics.history
         if self.statistics.problem:
             self.notify(
                 f"Statistics cannot be read: {self.statistics.problem}",
                 severity="error",
                 markup=False,
             )
-        summary = {t.topic: t for t in self.statistics.rows}
         with VerticalScroll(id="stats-body"):
             yield Label(f"Statistics · {bank.title} · {profile}", id="stats-title", markup=False)
             yield Static(
                 f"Accuracy per session (▁ 0% … █ 100%), the last {SESSIONS_SHOWN}, newest right",
                 classes="stats-caption",
             )
-            for topic, name in bank.topics.items():
-                points = [accuracy for _, accuracy in history.get(topic, [])]
-                with Horizontal(classes="stats-topic"):
-                    yield Label(name, classes="stats-name", markup=False)
-                    yield Label(sparkline(points[-SESSIONS_SHOWN:]), classes="stats-spark")
-                    yield Label(
-                        f"{percent(summary[topic].accuracy):>4} of {summary[topic].attempts}",
-                        classes="stats-figure",
-                    )
+            yield Lines(len(self.topics), self.topic_line, id="stats-topics")
             yield Label("Recent sessions", classes="stats-caption")
             yield DataTable(id="stats-sessions", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
+
+    def topic_line(self, index: int, width: int) -> str:
+        """A topic's name, its sparkline and its accuracy ("…" while still being read)."""
+        topic = self.topics[index]
+        room = max(1, min(NAME_MAX, width - 2 - SPARK - FIGURE))
+        name = fit(self.study.bank.topic_name(topic), room)
+        row = self.statistics.rows.get(topic)
+        if row is None:
+            return f"{name} {fit('…', SPARK)} "
+        points = [accuracy for _, accuracy in self.statistics.history.get(topic, [])]
+        figure = f"{percent(row.accuracy):>4} of {row.attempts}"
+        return f"{name} {fit(sparkline(points[-SESSIONS_SHOWN:]), SPARK)} {figure}"
 
     def on_mount(self) -> None:
         table = self.query_one("#stats-sessions", DataTable)
@@ -94,6 +120,17 @@ class StatsScreen(Screen[None]):
             )
         if not table.row_count:
             table.add_row(Text("no sessions yet"), Text(""), Text(""), Text(""), Text(""))
+        rest = [t for t in self.topics if t not in self.statistics.rows]
+        if rest:
+            self.run_worker(self._read_rest(rest), group="statistics", exclusive=True)
+
+    async def _read_rest(self, topics: list[str]) -> None:
+        statistics, lines = self.statistics, self.query_one(Lines)
+        for start in range(0, len(topics), CHUNK):
+            chunk = topics[start : start + CHUNK]
+            await call_store(self.study.store, partial(statistics.add, self.study, chunk))
+            lines.refresh()
+            await asyncio.sleep(0)  # a key pressed meanwhile is answered before the next chunk
 
     def action_close(self) -> None:
         self.dismiss()
