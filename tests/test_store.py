@@ -3,13 +3,16 @@ moved aside, the in-memory store. What every engine does is in test_store_engine
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from quiz.store.api import StoreError
-from quiz.store.sqlite import DB_NAME, MIGRATIONS, SQLiteStore
+from quiz.store.sqlite import CHECK_EVERY_S, DB_NAME, MIGRATIONS, SQLiteStore
 
 from .conftest import Clock
 from .test_store_engines import answer_all
@@ -77,6 +80,8 @@ def test_a_damaged_database_is_moved_aside_never_deleted(tmp_path: Path, damage:
         raw = bytearray(path.read_bytes())
         raw[4096 + 100 : 4096 * 3] = b"\xff" * (4096 * 2 - 100)  # garble b-tree pages
         path.write_bytes(bytes(raw))
+        day_ago = time.time() - CHECK_EVERY_S - 1  # the last check was more than a day ago
+        os.utime(path.with_name(path.name + ".checked"), (day_ago, day_ago))
     original = path.read_bytes()
     store = SQLiteStore.open(tmp_path, clock=Clock())
     assert store.backup is not None and store.backup.parent == tmp_path
@@ -109,3 +114,39 @@ def test_answers_from_before_scores_get_their_score_from_right_or_wrong(tmp_path
     assert (right.score, wrong.score) == (1.0, 0.0)
     assert not (right.unanswered or right.overridden)
     store.close()
+
+
+def test_the_whole_file_is_checked_once_a_day_and_after_a_fault_that_says_it_is_damaged(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / DB_NAME
+    store = SQLiteStore.open(tmp_path, clock=Clock())
+    answer_all(store, [("alpha", True)] * 300)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    checks: list[str] = []
+    real_connect = sqlite3.connect
+
+    def counting(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = real_connect(*args, **kwargs)
+        connection.set_trace_callback(
+            lambda sql: checks.append(sql) if "quick_check" in sql else None
+        )
+        return connection
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite3, "connect", counting)
+        SQLiteStore.open(tmp_path, clock=Clock()).close()
+        assert checks == []  # checked when it was created, less than a day ago
+        raw = bytearray(path.read_bytes())
+        raw[4096 + 100 : 4096 * 3] = b"\xff" * (4096 * 2 - 100)  # garble b-tree pages
+        path.write_bytes(bytes(raw))
+        store = SQLiteStore.open(tmp_path, clock=Clock())  # opens: the check is not due
+        assert store.backup is None and checks == []
+        with pytest.raises(StoreError, match="malformed"):
+            store.sessions("ana", "Bank")  # reads the damaged pages
+        store.close()
+        store = SQLiteStore.open(tmp_path, clock=Clock())  # the fault said: check it now
+        assert checks and store.backup is not None and store.backup.read_bytes() == bytes(raw)
+        assert store.count_answers("ana", "Bank") == 0
+        store.close()

@@ -352,10 +352,11 @@ def newer_schema(version: int) -> StoreError:
 @dataclass(frozen=True, slots=True)
 class Guard:
     """A decorator for an engine's methods: each fault in `faults` arrives as one StoreError
-    whose message is `reason(fault)`."""
+    whose message is `reason(fault)`; `seen(engine, fault)`, if given, hears of each first."""
 
     faults: tuple[type[BaseException], ...]
     reason: Callable[[BaseException], str]
+    seen: Callable[[Any, BaseException], None] | None = None
 
     def __call__(self, method: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(method)
@@ -365,6 +366,8 @@ class Guard:
             except StoreError:
                 raise
             except self.faults as exc:
+                if self.seen is not None and args:
+                    self.seen(args[0], exc)
                 raise StoreError(self.reason(exc)) from exc
 
         return guarded

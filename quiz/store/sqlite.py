@@ -56,6 +56,7 @@ from quiz.store.api import (
 
 DB_NAME = "progress.db"
 BUSY_TIMEOUT_S = 15.0
+CHECK_EVERY_S = 86_400.0  # the longest a file goes without an integrity check while opened
 # A version 4 UUID made by SQLite itself, for the rows of databases older than UUIDs.
 _UUID4 = (
     "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||"
@@ -259,11 +260,22 @@ def _reason(exc: BaseException) -> str:
         return "the disk is full"
     if "readonly" in text or "read-only" in text:
         return "the progress database is read-only (it belongs to someone else?)"
+    if "malformed" in text:
+        return (
+            f"the progress database is damaged ({text}); quiz checks it when it next starts "
+            "and, if it is, moves it aside (keeping it) and starts a new one"
+        )
     return f"the progress database cannot be used: {text}"
 
 
+def _seen(store: SQLiteStore, exc: BaseException) -> None:
+    """A fault that says the file is damaged: check it when it is next opened."""
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        store.suspect()
+
+
 # A store method whose every fault arrives as one StoreError with a readable reason.
-_guarded = Guard(_FAULTS, _reason)
+_guarded = Guard(_FAULTS, _reason, _seen)
 
 
 class SQLiteStore:
@@ -328,6 +340,12 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def suspect(self) -> None:
+        """The file may be damaged: the next open checks it (and moves it aside if it is)."""
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                _check_mark(self.path).unlink()
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -751,9 +769,12 @@ def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connec
     connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        check = connection.execute("PRAGMA quick_check").fetchone()
-        if not check or check[0] != "ok":
-            raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
+        if not _checked_lately(path):
+            check = connection.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
+            with contextlib.suppress(OSError):
+                _check_mark(path).touch()
         connection.execute("PRAGMA journal_mode = WAL")
         # In WAL mode, NORMAL loses nothing when the process dies; only a power cut can
         # roll back the last commits. Each answer stays one cheap commit.
@@ -765,6 +786,22 @@ def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connec
         connection.close()
         raise
     return connection
+
+
+def _check_mark(path: Path) -> Path:
+    """A file beside the database whose time is that of its last good integrity check."""
+    return path.with_name(path.name + ".checked")
+
+
+def _checked_lately(path: Path) -> bool:
+    """Whether the whole file was read and found sound in the last day, and no fault since
+    said it is damaged: `PRAGMA quick_check` reads every page (about 1 ms per MiB), so it
+    runs at most once a day, and at the next open after such a fault."""
+    try:
+        checked = _check_mark(path).stat().st_mtime
+    except OSError:
+        return False
+    return 0 <= time.time() - checked < CHECK_EVERY_S
 
 
 @functools.cache
