@@ -7,6 +7,7 @@ polls the screen every 2 ms until its first screen is drawn: the home screen's l
 row for quiz, the label for the baseline. Medians are compared.
 
 Run: python benchmarks/bench_startup.py [--rounds 15]
+     python benchmarks/bench_startup.py --bank big.yaml --marker topic09   # another bank
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def first_paint(command: str, marker: str) -> float:
+def first_paint(command: str, marker: str, wait: float = 30) -> float:
     socket = f"bench-{uuid.uuid4().hex[:8]}"  # a server of its own each time
     tmux = shutil.which("tmux")
     assert tmux, "tmux is needed"
@@ -36,7 +37,7 @@ def first_paint(command: str, marker: str) -> float:
         check=True,
     )
     try:
-        while time.perf_counter() - started < 30:
+        while time.perf_counter() - started < wait:
             screen = subprocess.run(
                 [tmux, "-L", socket, "capture-pane", "-p", "-t", "b"],
                 capture_output=True,
@@ -53,6 +54,10 @@ def first_paint(command: str, marker: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--bank", type=Path, help="a bank of your own (default: the shipped one)")
+    parser.add_argument(
+        "--marker", default="Application scenarios", help="text of the last topic row shown"
+    )
     args = parser.parse_args()
     quiz = shutil.which("quiz")
     assert quiz, "install quiz first (pip install .)"
@@ -67,14 +72,15 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         env = f"env QUIZ_DATA_DIR={folder}/data QUIZ_CACHE_DIR={folder}/cache"
-        quiz_command = f"{env} {shlex.quote(quiz)} --profile bench"
+        bank = "" if args.bank is None else shlex.quote(str(args.bank.resolve()))
+        quiz_command = f"{env} {shlex.quote(quiz)} {bank} --profile bench"
         baseline_command = (
             f"{shlex.quote(sys.executable)} {shlex.quote(str(HERE / 'minimal_app.py'))}"
         )
-        first_paint(quiz_command, "Application scenarios")  # warm the caches once
+        first_paint(quiz_command, args.marker, wait=120)  # warm the caches once
         ours, base = [], []
         for _ in range(args.rounds):
-            ours.append(first_paint(quiz_command, "Application scenarios"))
+            ours.append(first_paint(quiz_command, args.marker))
             base.append(first_paint(baseline_command, "Minimal app ready"))
     o, b = statistics.median(ours), statistics.median(base)
     print(f"rounds {args.rounds}, cores {os.cpu_count()}")

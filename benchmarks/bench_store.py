@@ -30,12 +30,20 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from quiz.core.bank import Question
+from quiz.core.scheduling import curve, make_scheduler
 from quiz.core.session import answer_for
 from quiz.store import open_store
 from quiz.store.api import ProgressStore
 
-TOPICS = [f"topic{i:02d}" for i in range(20)]
-QUESTIONS = 5000
+QUESTIONS, TOPIC_COUNT = 5000, 20
+
+
+def topic_names(count: int) -> list[str]:
+    """The fill's topics: question `q{n}` is in the topic `n % count`."""
+    return [f"topic{i:04d}" for i in range(count)]
+
+
+TOPICS = topic_names(TOPIC_COUNT)
 PER_SESSION = 200
 BANK = "Bank"
 
@@ -48,12 +56,16 @@ SUMMARIES = [
     "INSERT INTO question_stats SELECT profile, bank, question_id, MIN(topic), COUNT(*),"
     " SUM(1 - {int_correct}), {last}, MAX(answered_at) FROM answers"
     " GROUP BY profile, bank, question_id",
-    "INSERT INTO cards SELECT profile, bank, question_id, MIN(topic), '{{}}', MAX(answered_at)"
+    # A review card, stability 10 days, for each question answered right: all due by now.
+    "INSERT INTO cards SELECT profile, bank, question_id, MIN(topic), '{{}}',"
+    " MAX(answered_at) + 864000, 2, 10.0, MAX(answered_at)"
     " FROM answers WHERE {int_correct} = 1 GROUP BY profile, bank, question_id",
 ]
 
 
-def fill_sqlite(path: Path, answers: int, profiles: int) -> None:
+def fill_sqlite(
+    path: Path, answers: int, profiles: int, questions: int = QUESTIONS, topics: int = 20
+) -> None:
     open_store(f"sqlite://{path}").close()
     db = sqlite3.connect(path)
     sessions = max(1, answers // PER_SESSION)
@@ -73,8 +85,8 @@ def fill_sqlite(path: Path, answers: int, profiles: int) -> None:
         " seconds, answered_at, question_hash, score, uuid)"
         " VALUES (?, ?, 'Bank', ?, ?, 'x', ?, 3.0, ?, 'h', ?, ?)",
         (
-            (s := i // PER_SESSION % sessions + 1, f"p{s % profiles:03d}", f"q{i % QUESTIONS}",
-             TOPICS[i % 20], int(i % 10 < 7), 1e9 + i, float(i % 10 < 7), f"a-{i}")
+            (s := i // PER_SESSION % sessions + 1, f"p{s % profiles:03d}", f"q{i % questions}",
+             f"topic{i % topics:04d}", int(i % 10 < 7), 1e9 + i, float(i % 10 < 7), f"a-{i}")
             for i in range(answers)
         ),
     )  # fmt: skip
@@ -84,7 +96,9 @@ def fill_sqlite(path: Path, answers: int, profiles: int) -> None:
     db.close()
 
 
-def fill_postgres(url: str, answers: int, profiles: int) -> None:
+def fill_postgres(
+    url: str, answers: int, profiles: int, questions: int = QUESTIONS, topics: int = 20
+) -> None:
     import psycopg
 
     open_store(url).close()
@@ -105,11 +119,11 @@ def fill_postgres(url: str, answers: int, profiles: int) -> None:
             "INSERT INTO answers (uuid, session_id, profile, bank, question_id, topic, given,"
             " correct, score, unanswered, late, overridden, seconds, answered_at, question_hash)"
             " SELECT gen_random_uuid(), s.id, s.profile, 'Bank', 'q' || (i %% %s),"
-            " 'topic' || lpad((i %% 20)::text, 2, '0'), 'x', i %% 10 < 7,"
+            " 'topic' || lpad((i %% %s)::text, 4, '0'), 'x', i %% 10 < 7,"
             " (i %% 10 < 7)::int, false, false, false, 3.0, 1e9 + i, 'h'"
             " FROM generate_series(0, %s - 1) i"
             " JOIN sessions s ON s.id = (i / %s) %% %s + (SELECT MIN(id) FROM sessions)",
-            (QUESTIONS, answers, PER_SESSION, sessions),
+            (questions, topics, answers, PER_SESSION, sessions),
         )
         for statement in SUMMARIES:
             db.execute(
@@ -134,10 +148,11 @@ def timed(call: Callable[[], object], rounds: int) -> float:
 
 
 def home_reads(store: ProgressStore, profile: str) -> Callable[[], None]:
+    """What the home screen reads before its first frame: a screenful of topics."""
+
     def read() -> None:
         store.topic_summary(profile, BANK, TOPICS)
-        store.question_stats(profile, BANK)
-        store.cards(profile, BANK)
+        store.topic_cards(profile, BANK, TOPICS, time.time(), curve(make_scheduler()))
 
     return read
 
@@ -201,7 +216,10 @@ def measure(engine: str, url: str, small_url: str, args: argparse.Namespace) -> 
         started = time.perf_counter()
         open_store(url).close()
         opened = 1000 * (time.perf_counter() - started)
-        print(f"  open with quick_check ({size:.0f} MiB):   {opened:7.1f} ms")
+        print(f"  first open, with quick_check ({size:.0f} MiB): {opened:7.1f} ms")
+        started = time.perf_counter()
+        open_store(url).close()
+        print(f"  next open, checked today:       {1000 * (time.perf_counter() - started):7.1f} ms")
     store, small = open_store(url), open_store(small_url)
     session = store.start_session("p000", BANK, "practice", None)
     counter = iter(range(10**9))

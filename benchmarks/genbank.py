@@ -45,8 +45,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("count", type=int)
     parser.add_argument("output", type=Path)
+    parser.add_argument("--topics", type=int, default=20)
     args = parser.parse_args()
-    args.output.write_text(generate(args.count), encoding="utf-8")
+    args.output.write_text(generate(args.count, args.topics), encoding="utf-8")
 
 
 if __name__ == "__main__":

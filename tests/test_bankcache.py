@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+import quiz.formats.cache
 import quiz.formats.yaml_bank
+from quiz.core.bank import Questions
 from quiz.formats.cache import load_bank_cached
 from quiz.formats.yaml_bank import BankErrors
 
@@ -193,3 +195,20 @@ def test_a_cache_header_nested_too_deep_is_ignored(
     cache_file.write_bytes(b"[" * 4000 + b"\n{}")  # json.loads recurses per level
     assert load_bank_cached(small_bank_path, cache).title == "Small bank"
     assert len(parses) == 2
+
+
+def test_a_large_bank_s_questions_are_read_from_the_cache_only_when_needed(
+    small_bank_path: Path, tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quiz.formats.cache, "PART", 2)  # six questions: three lines of two
+    cache = tmp_path / "cache"
+    parsed = load_bank_cached(small_bank_path, cache)
+    cached = load_bank_cached(small_bank_path, cache)
+    assert len(parses) == 1
+    questions = cached.questions
+    assert isinstance(questions, Questions) and len(questions.pending) == 3
+    assert len(questions) == 6 and cached.count_by_topic() == parsed.count_by_topic()
+    assert len(questions.pending) == 3  # counting read no question
+    assert questions.load_next() and len(questions.pending) == 2
+    assert list(questions) == list(parsed.questions) and not questions.pending
+    assert cached == parsed and cached.by_id() == parsed.by_id()

@@ -7,12 +7,12 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -80,13 +80,58 @@ class Question:
         return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:16]
 
 
+class Questions(Sequence[Question]):
+    """A bank's questions, read a part at a time when first needed (a large bank's parse
+    cache is read this way: the home screen needs only how many each topic has).
+
+    `parts` are functions that each give the next questions in bank order; `counts` says how
+    many questions each topic has, and `len` is known, before any part is read.
+    """
+
+    def __init__(self, parts: Iterable[Callable[[], Sequence[Question]]], counts: dict[str, int]):
+        self.pending = list(parts)
+        self.counts = counts
+        self.loaded: list[Question] = []
+        self.total = sum(counts.values())
+
+    def load_next(self) -> bool:
+        """Read the next part; False when every part has been read."""
+        if not self.pending:
+            return False
+        self.loaded.extend(self.pending.pop(0)())
+        return True
+
+    def _all(self) -> list[Question]:
+        while self.load_next():
+            pass
+        return self.loaded
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> Question: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Question]: ...
+    def __getitem__(self, index: int | slice) -> Question | Sequence[Question]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True, slots=True)
 class Bank:
     """A loaded, validated question bank."""
 
     path: Path
     title: str
-    questions: tuple[Question, ...]
+    questions: Sequence[Question]
     topics: dict[str, str] = field(default_factory=dict)  # topic id -> display name, in order
     description: str = ""
     source: str = ""
@@ -125,8 +170,16 @@ class Bank:
             counts[q.type] += 1
         return counts
 
-    def count_by_topic(self) -> dict[str, int]:
-        return {topic: len(questions) for topic, questions in self.by_topic().items()}
+    def count_by_topic(self) -> Mapping[str, int]:
+        """How many questions each topic has (known without reading a lazy bank's questions)."""
+        found: Mapping[str, int] | None = self._lookups.get("counts")
+        if found is None:
+            if isinstance(self.questions, Questions):
+                found = dict.fromkeys(self.topics, 0) | self.questions.counts
+            else:
+                found = {topic: len(qs) for topic, qs in self.by_topic().items()}
+            self._lookups["counts"] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,7 +206,7 @@ class Vocabulary:
     __slots__ = ("_questions", "_words")
 
     def __init__(self, questions: Iterable[Question]) -> None:
-        self._questions = tuple(questions)
+        self._questions = questions  # read only when the first typed answer is checked
         self._words: frozenset[str] | None = None
 
     def __contains__(self, word: str) -> bool:

@@ -53,12 +53,12 @@ class Progress:
         return Reading(stats, store.topic_cards(study.profile, study.key, topics, now, self.curve))
 
     def keep(self, reading: Reading) -> None:
-        sizes = self.study.bank.by_topic()
+        sizes = self.study.bank.count_by_topic()
         for stats in reading.stats:
             cards = reading.cards.get(stats.topic, TopicCards())
             self.stats[stats.topic] = stats
             self.known[stats.topic] = cards.known
-            self.recall[stats.topic] = TopicRecall.counted(len(sizes[stats.topic]), cards)
+            self.recall[stats.topic] = TopicRecall.counted(sizes[stats.topic], cards)
 
     def load(self, topics: Iterable[str] = ()) -> None:
         """Read the topics not read yet (all of them when `topics` is empty)."""

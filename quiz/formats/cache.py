@@ -1,17 +1,20 @@
 """A parse cache for banks, so that an unchanged bank loads fast at start-up.
 
-One file per bank path, named after that path, holding a header line and the parsed bank as
-JSON. The header names the format, the bank's path and the SHA-256 of the bank's bytes, and
-an HMAC of the header and payload under a key of the user's own (in the user config folder,
-readable by its owner only). A cache folder may be shared or writable by others: a file that
-anyone else wrote or edited fails the HMAC and is ignored and rebuilt, a file that is not a
-regular file is never opened for reading, every text read back goes through the same filter
-as a bank's, and it is JSON, so reading one can never run code.
+One file per bank path, named after that path, holding a header line, then the bank's title,
+topics and counts as one line of JSON, then its questions as lines of JSON, PART questions a
+line: a large bank's questions are read a line at a time when first needed, so start-up
+reads only the counts. The header names the format, the bank's path and the SHA-256 of the
+bank's bytes, and an HMAC of the header and payload under a key of the user's own (in the
+user config folder, readable by its owner only). A cache folder may be shared or writable by
+others: a file that anyone else wrote or edited fails the HMAC and is ignored and rebuilt, a
+file that is not a regular file is never opened for reading, every text read back goes
+through the same filter as a bank's, and it is JSON, so reading one can never run code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -20,6 +23,7 @@ import re
 import secrets
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +32,14 @@ from quiz.core.bank import (
     QUESTION_TYPES,
     Bank,
     Question,
+    Questions,
     paused_gc,
     read_bank_bytes,
 )
 from quiz.paths import config_dir
 
-FORMAT = "quiz-bank-cache/4"
+FORMAT = "quiz-bank-cache/5"
+PART = 2000  # questions per line of the cache
 KEY_NAME = "cache.key"
 MAX_CACHE_BYTES = 4 * MAX_FILE_BYTES  # a cache file larger than this is not one of ours
 # The bank's text filter (quiz.core.bank.safe_text), applied once to the whole payload rather than
@@ -54,7 +60,7 @@ _RAW = [  # DEL, C1, the Arabic letter mark, bidi marks, embeddings, overrides a
 
 def _unfiltered(payload: bytes) -> bool:
     """Whether the payload holds a character the bank's filter would have removed."""
-    if any(pattern.search(payload) for pattern in _RAW):
+    if not payload.isascii() and any(pattern.search(payload) for pattern in _RAW):
         return True
     for match in _ESCAPED.finditer(payload):
         start = match.start()
@@ -130,15 +136,15 @@ def _read(cache_file: Path, header: dict[str, str], path: Path, key: bytes) -> B
             return None
         if _unfiltered(payload):  # what the bank's filter removes is never in a cache
             return None
-        with paused_gc():
-            return _from_json(json.loads(payload), path)
+        meta, *parts = payload.split(b"\n")
+        return _from_json(json.loads(meta), parts, path)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 
 def _write(cache_file: Path, header: dict[str, str], bank: Bank, key: bytes) -> None:
     """Write atomically; a cache that cannot be written is simply not written."""
-    payload = json.dumps(_to_json(bank), ensure_ascii=False, separators=(",", ":")).encode()
+    payload = b"\n".join(_to_json(bank))
     head = json.dumps({**header, "hmac": _signature(key, header, payload)}).encode()
     with contextlib.suppress(OSError):
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -152,53 +158,61 @@ def _write(cache_file: Path, header: dict[str, str], bank: Bank, key: bytes) -> 
             raise
 
 
-def _to_json(bank: Bank) -> dict[str, Any]:
-    return {
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _to_json(bank: Bank) -> list[bytes]:
+    """The lines of the payload: the bank's metadata, then its questions, PART a line."""
+    rows = [
+        [q.id, q.topic, q.type, q.prompt, q.answers, q.choices, q.blanks, q.explanation, q.ref,
+         q.tags, q.shuffle, q.line, q.column, q.lint_ignore]
+        for q in bank.questions
+    ]  # fmt: skip
+    meta = {
         "title": bank.title,
         "id": bank.id,
         "description": bank.description,
         "source": bank.source,
         "topics": list(bank.topics.items()),
-        "questions": [
-            [
-                q.id,
-                q.topic,
-                q.type,
-                q.prompt,
-                q.answers,
-                q.choices,
-                q.blanks,
-                q.explanation,
-                q.ref,
-                q.tags,
-                q.shuffle,
-                q.line,
-                q.column,
-                q.lint_ignore,
-            ]
-            for q in bank.questions
-        ],
+        "counts": list(bank.count_by_topic().items()),
         "lint_ignore": bank.lint_ignore,
     }
+    return [_dumps(meta), *(_dumps(rows[i : i + PART]) for i in range(0, len(rows), PART))]
 
 
-def _from_json(data: dict[str, Any], path: Path) -> Bank:
-    questions = tuple(
-        Question(qid, topic, kind, prompt, tuple(answers), tuple(choices),
-                 tuple(map(tuple, blanks)), explanation, ref, tuple(tags), shuffle, line,
-                 column, tuple(ignore))
-        for (qid, topic, kind, prompt, answers, choices, blanks, explanation, ref, tags, shuffle,
-             line, column, ignore) in data["questions"]
-    )  # fmt: skip
+def _questions(part: bytes) -> tuple[Question, ...]:
+    """One line of questions, each value checked."""
+    with paused_gc():
+        questions = tuple(
+            Question(qid, topic, kind, prompt, tuple(answers), tuple(choices),
+                     tuple(map(tuple, blanks)), explanation, ref, tuple(tags), shuffle, line,
+                     column, tuple(ignore))
+            for (qid, topic, kind, prompt, answers, choices, blanks, explanation, ref, tags,
+                 shuffle, line, column, ignore) in json.loads(part)
+        )  # fmt: skip
     if any(q.type not in QUESTION_TYPES for q in questions):
         raise ValueError("not a question type")
+    return questions
+
+
+def _from_json(meta: dict[str, Any], parts: list[bytes], path: Path) -> Bank:
+    """The bank; its questions are read now if they fit one line, else when first needed
+    (the cache is signed: a line read later is the line written)."""
+    counts = {str(topic): int(n) for topic, n in meta["counts"]}
+    questions: Sequence[Question] = (
+        _questions(parts[0]) if len(parts) == 1
+        else Questions([functools.partial(_questions, part) for part in parts], counts)
+    )  # fmt: skip
+    if not parts or len(questions) != sum(counts.values()):
+        raise ValueError("the counts do not match the questions")
     return Bank(
         path=path,
-        title=data["title"],
-        id=data["id"],
+        title=meta["title"],
+        id=meta["id"],
         questions=questions,
-        topics=dict(data["topics"]),
-        description=data["description"],
-        source=data["source"],
-        lint_ignore=tuple(data["lint_ignore"]),
+        topics=dict(meta["topics"]),
+        description=meta["description"],
+        source=meta["source"],
+        lint_ignore=tuple(meta["lint_ignore"]),
     )

@@ -604,11 +604,12 @@ class SQLiteStore:
         """Per question answered at least once (in these topics; none: all): attempts,
         misses and the latest result."""
         where = f" AND topic IN {in_list(topics, '?')}" if topics else ""
+        table = f"question_stats{_BY_TOPIC if topics else ''}"
         return {
             row[0]: question_record(*row)
             for row in self.db.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
-                f" FROM question_stats WHERE profile = ? AND bank = ?{where}",
+                f" FROM {table} WHERE profile = ? AND bank = ?{where}",
                 (profile, bank, *topics),
             )
         }
@@ -665,8 +666,9 @@ class SQLiteStore:
         return [
             qid
             for (qid,) in self.db.execute(
-                "SELECT question_id FROM question_stats WHERE profile = ? AND bank = ?"
-                f" AND last_correct = 0{where} ORDER BY last_at DESC LIMIT ? OFFSET ?",
+                f"SELECT question_id FROM question_stats{_BY_TOPIC if topics else ''}"
+                f" WHERE profile = ? AND bank = ? AND last_correct = 0{where}"
+                " ORDER BY last_at DESC LIMIT ? OFFSET ?",
                 (profile, bank, *topics, limit, skip),
             )
         ]
@@ -854,6 +856,8 @@ def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> N
 _BACKFILLS = {1: (_RECORD_TOPIC, _RECORD_SESSION_TOPIC), 2: (_RECORD_QUESTION,)}
 _CARD_COLUMNS = 6  # the migration that took the state, stability and last review out of JSON
 _BATCH = 500  # values per `IN` list
+# A few topics' rows: without statistics the planner would walk the profile's whole primary key.
+_BY_TOPIC = " INDEXED BY question_stats_by_topic"
 
 
 def _fill_card_columns(connection: sqlite3.Connection) -> None:

@@ -16,7 +16,7 @@ from textual.theme import Theme
 
 from quiz import config
 from quiz.core import modes
-from quiz.core.bank import Question
+from quiz.core.bank import Question, Questions
 from quiz.core.grading import Vocabulary
 from quiz.core.modes import MODES, Draw, Mode
 from quiz.core.scheduling import DEFAULT_RETENTION, make_scheduler
@@ -103,6 +103,16 @@ class QuizApp(App[None]):
             )
         if self.start_mode:
             self.call_after_refresh(self.start, self.start_mode)
+        if isinstance(self.study.bank.questions, Questions):  # read the rest between frames
+            self.call_after_refresh(self.run_worker, self._read_questions(), group="questions")
+
+    async def _read_questions(self) -> None:
+        """Read a large bank's questions a part at a time after the first frame, so that the
+        first session does not wait for them."""
+        questions = self.study.bank.questions
+        assert isinstance(questions, Questions)
+        while questions.load_next():
+            await asyncio.sleep(0)
 
     # --- sessions -------------------------------------------------------------------------
 

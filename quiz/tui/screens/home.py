@@ -140,7 +140,7 @@ class HomeScreen(Screen[None]):
             self._unreadable(exc)
         else:
             self.progress.keep(reading)
-        self._redraw(fit=True)
+        self._redraw(fit=True, topics=first)
         self._read_rest([t for t in self.topics if t not in first])
 
     def _read_now(self, topics: Sequence[str]) -> None:
@@ -164,8 +164,9 @@ class HomeScreen(Screen[None]):
                 self._unreadable(exc)
                 break
             progress.keep(reading)
+            self._fit(chunk)
             await asyncio.sleep(0)  # a key pressed meanwhile is answered before the next chunk
-        self._redraw(fit=True)
+        self._redraw(fit=True, topics=())
 
     def on_resize(self) -> None:
         if self.app.size.width != self.fitted_width:  # compose already fitted the table
@@ -223,14 +224,18 @@ class HomeScreen(Screen[None]):
             parts.append(hint)
         return " · ".join(parts)
 
-    def _fit(self) -> None:
-        """Each read topic's row as text, and the columns fitted to them and to the width."""
+    def _fit(self, topics: Iterable[str] | None = None) -> None:
+        """The rows of these topics (None: of every topic read) as text, then the columns
+        fitted to every row and to the width."""
         self.fitted_width = self.app.size.width
         bank, progress = self.study.bank, self.progress
-        sizes = bank.by_topic()
+        sizes = bank.count_by_topic()
         now = self.study.store.clock()
-        for topic, stats in progress.stats.items():
-            mastery = progress.known.get(topic, 0) / max(1, len(sizes[topic]))
+        for topic in progress.stats if topics is None else topics:
+            stats = progress.stats.get(topic)
+            if stats is None:  # not read yet
+                continue
+            mastery = progress.known.get(topic, 0) / max(1, sizes[topic])
             cards = progress.recall.get(topic, NO_CARDS)
             self.cells[topic] = (
                 bar(mastery, 6),
@@ -258,11 +263,11 @@ class HomeScreen(Screen[None]):
             return None
         return self.topics[self.query_one(TopicTable).cursor]
 
-    def _redraw(self, *, fit: bool = False) -> None:
-        """Draw the visible lines and the hint again; with `fit`, the scores or the width
-        changed: fit the table and say the totals again too."""
+    def _redraw(self, *, fit: bool = False, topics: Iterable[str] | None = None) -> None:
+        """Draw the visible lines and the hint again; with `fit`, the scores of `topics` (None:
+        all) or the width changed: fit the table and say the totals again too."""
         if fit:
-            self._fit()
+            self._fit(topics)
             self.query_one("#topics-header", Static).update(Content(self.fitted.header))
             self.query_one("#home-summary", Static).update(self.summary_text())
         self.query_one(TopicTable).redraw()
