@@ -53,10 +53,15 @@ def bank(questions: int, topics: int) -> Bank:
         Path("scale.yaml"),
         BANK,
         tuple(
-            Question(id=f"q{n}", topic=f"topic{n % topics:04d}", type="truefalse",
-                     prompt=f"Statement {n} is true.", answers=("true",))
+            Question(
+                id=f"q{n}",
+                topic=f"topic{n % topics:04d}",
+                type="truefalse",
+                prompt=f"Statement {n} is true.",
+                answers=("true",),
+            )
             for n in range(questions)
-        ),  # fmt: skip
+        ),
         {f"topic{i:04d}": f"Topic {i}" for i in range(topics)},
         id=BANK,
     )
@@ -144,8 +149,8 @@ def run(engine: str, urls: Callable[[], str], args: argparse.Namespace) -> None:
     fill(Path(url.removeprefix("sqlite://")) if engine == "sqlite" else url, 1000, 1, 100, 5)  # type: ignore[arg-type]
     open_store(url).close()
     results["baseline"] = asyncio.run(session(url, small_bank, "p000", args.rounds))
-    print(f"\n{engine}, median ms over {args.rounds} rounds "
-          f"({args.questions:,} questions, {args.topics:,} topics; baseline 100 and 5)")  # fmt: skip
+    sizes = f"{args.questions:,} questions, {args.topics:,} topics; baseline 100 and 5"
+    print(f"\n{engine}, median ms over {args.rounds} rounds ({sizes})")
     print(f"{'':22}{'1 profile':>11}{'200 profiles':>14}{'baseline':>10}")
     for name in results["baseline"]:
         row = [results[label].get(name, float("nan")) for label in results]

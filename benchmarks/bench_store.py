@@ -134,6 +134,23 @@ def fill_postgres(
         db.execute("ANALYZE")
 
 
+def stored_bytes(engine: str, url: str) -> int:
+    """The size of the database: the file (after a checkpoint), or every table and index."""
+    if engine == "sqlite":
+        path = url.removeprefix("sqlite://")
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return Path(path).stat().st_size
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        row = db.execute(
+            "SELECT SUM(pg_total_relation_size(oid)) FROM pg_class"
+            " WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
@@ -213,6 +230,7 @@ def measure(engine: str, url: str, small_url: str, args: argparse.Namespace) -> 
           f"{time.perf_counter() - started:.0f}s")  # fmt: skip
     if engine == "sqlite":
         size = Path(url.removeprefix("sqlite://")).stat().st_size / 2**20
+        Path(url.removeprefix("sqlite://") + ".checked").unlink()  # the day's first open
         started = time.perf_counter()
         open_store(url).close()
         opened = 1000 * (time.perf_counter() - started)
@@ -220,6 +238,7 @@ def measure(engine: str, url: str, small_url: str, args: argparse.Namespace) -> 
         started = time.perf_counter()
         open_store(url).close()
         print(f"  next open, checked today:       {1000 * (time.perf_counter() - started):7.1f} ms")
+    print(f"  bytes per answer, whole database: {stored_bytes(engine, url) / args.answers:7.0f}")
     store, small = open_store(url), open_store(small_url)
     session = store.start_session("p000", BANK, "practice", None)
     counter = iter(range(10**9))

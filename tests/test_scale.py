@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -76,22 +76,24 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bank, Path]:
 
 
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[tuple[str, int]], Callable]]:  # type: ignore[type-arg]
-    """Every store read as (name, rows it returned), once `watch(store)` is called."""
+def watched(
+    filled: tuple[Bank, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Bank, SQLiteStore, list[tuple[str, int]]]]:
+    """The bank, its store opened, and every store read as (name, rows it returned)."""
+    bank, folder = filled
+    store = SQLiteStore.open(folder, clock=lambda: 1.9e9)
     seen: list[tuple[str, int]] = []
+    for name in READS:
+        original = getattr(store, name)
 
-    def watch(store: SQLiteStore) -> None:
-        for name in READS:
-            original = getattr(store, name)
+        def spy(*args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
+            found = _original(*args, **kw)
+            seen.append((_name, len(found)))
+            return found
 
-            def spy(*args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
-                found = _original(*args, **kw)
-                seen.append((_name, len(found)))
-                return found
-
-            monkeypatch.setattr(store, name, spy)
-
-    yield seen, watch
+        monkeypatch.setattr(store, name, spy)
+    yield bank, store, seen
+    store.close()
 
 
 def rows_read(seen: list[tuple[str, int]]) -> int:
@@ -99,13 +101,9 @@ def rows_read(seen: list[tuple[str, int]]) -> int:
 
 
 async def test_home_and_the_modes_do_work_bounded_by_the_screen_and_the_session(
-    filled: tuple[Bank, Path],
-    reads: tuple[list[tuple[str, int]], Callable],  # type: ignore[type-arg]
+    watched: tuple[Bank, SQLiteStore, list[tuple[str, int]]],
 ) -> None:
-    bank, folder = filled
-    seen, watch = reads
-    store = SQLiteStore.open(folder, clock=lambda: 1.9e9)
-    watch(store)
+    bank, store, seen = watched
     app = QuizApp(Study.open(bank, store, "ana"), seed=3, count=5, answer_delay=0)
     async with app.run_test(size=(80, 24)) as pilot:
         home = app.screen
@@ -174,17 +172,12 @@ async def test_home_and_the_modes_do_work_bounded_by_the_screen_and_the_session(
                 await pilot.press("y")
                 await pilot.pause()
             await app.workers.wait_for_complete()
-    store.close()
 
 
 def test_mistakes_and_review_read_pages_not_the_history(
-    filled: tuple[Bank, Path],
-    reads: tuple[list[tuple[str, int]], Callable],  # type: ignore[type-arg]
+    watched: tuple[Bank, SQLiteStore, list[tuple[str, int]]],
 ) -> None:
-    bank, folder = filled
-    seen, watch = reads
-    store = SQLiteStore.open(folder, clock=lambda: 1.9e9)
-    watch(store)
+    bank, store, seen = watched
     study = Study(bank, store, "ana")
     for pick in (modes.review, modes.mistakes):
         seen.clear()
@@ -192,4 +185,3 @@ def test_mistakes_and_review_read_pages_not_the_history(
         picked = pick(draw)
         assert picked and {q.topic for q in picked} == {"t007"}
         assert rows_read(seen) <= 20 * 2, seen
-    store.close()

@@ -157,8 +157,23 @@ def _check_structure(path: Path, text: str) -> None:
         return
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            depth = _check_event(path, event, depth)
+        for event in yaml.parse(text, Loader=_Loader):  # one loop, no call per event: it is hot
+            if isinstance(event, _OPENS):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise BankErrors(
+                        [_event_error(path, event, f"nested more than {MAX_NESTING} levels deep")]
+                    )
+            elif isinstance(event, _CLOSES):
+                depth -= 1
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+                message = (
+                    f"YAML {kind} '{safe_text(anchor)}': anchors (&name) and aliases (*name) are "
+                    "not supported in a bank; write each value out in full"
+                )
+                raise BankErrors([_event_error(path, event, message)])
     except yaml.MarkedYAMLError as exc:
         # libyaml 0.2.5 (PyYAML 6.0.4's wheels) scans flow brackets ahead of the events and
         # stops at 1,000 levels itself: the same refusal, where it stopped.
@@ -167,27 +182,6 @@ def _check_structure(path: Path, text: str) -> None:
         mark = exc.problem_mark
         too_deep = f"nested more than {MAX_NESTING} levels deep"
         raise BankErrors([_at(path, mark.line + 1, mark.column + 1, too_deep)]) from None
-
-
-def _check_event(path: Path, event: yaml.Event, depth: int) -> int:
-    """The depth after `event`; BankErrors if it is too deep, or an anchor or alias."""
-    if isinstance(event, _OPENS):
-        depth += 1
-        if depth > MAX_NESTING:
-            raise BankErrors(
-                [_event_error(path, event, f"nested more than {MAX_NESTING} levels deep")]
-            )
-    elif isinstance(event, _CLOSES):
-        depth -= 1
-    anchor = getattr(event, "anchor", None)
-    if anchor is not None:
-        kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-        message = (
-            f"YAML {kind} '{safe_text(anchor)}': anchors (&name) and aliases (*name) are "
-            "not supported in a bank; write each value out in full"
-        )
-        raise BankErrors([_event_error(path, event, message)])
-    return depth
 
 
 def _event_error(path: Path, event: yaml.Event, message: str) -> BankError:

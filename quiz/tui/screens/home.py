@@ -41,7 +41,7 @@ COLUMNS = (
 NO_CARDS = TopicRecall(0, 0, 0, None)
 UNREAD = ("…",) * len(COLUMNS)  # a topic whose scores are still being read
 FIRST = 60  # topics read before the first frame: more than a terminal shows
-CHUNK = 100  # topics read at a time after it, between frames
+CHUNK = 25  # topics read at a time after it, between frames: a few ms of work each
 HINTS = ("Space: select or unselect", "a: all or none", "?: every key")  # kept while they fit
 SCROLLBAR = 1  # room for the topics' scrollbar (see quiz.tcss), shown when they overflow
 
@@ -101,7 +101,7 @@ class HomeScreen(Screen[None]):
         self.query_one(TopicTable).focus()
         # The key bar is chrome: it comes a frame after the topics, not before them.
         self.call_after_refresh(self._add_key_bar)
-        self._read_rest(self.progress.missing(self.topics))
+        self.call_after_refresh(self._read_rest, self.progress.missing(self.topics))
 
     async def _add_key_bar(self) -> None:
         await self.mount(KeyBar())
@@ -141,7 +141,7 @@ class HomeScreen(Screen[None]):
         else:
             self.progress.keep(reading)
         self._redraw(fit=True, topics=first)
-        self._read_rest([t for t in self.topics if t not in first])
+        self.call_after_refresh(self._read_rest, [t for t in self.topics if t not in first])
 
     def _read_now(self, topics: Sequence[str]) -> None:
         try:

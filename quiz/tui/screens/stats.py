@@ -28,7 +28,7 @@ from quiz.tui.widgets.topic_table import fit
 
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
 FIRST = 60  # topics read before the screen opens: more than a terminal shows
-CHUNK = 100  # topics read at a time after it, between frames
+CHUNK = 25  # topics read at a time after it, between frames: a few ms of work each
 NAME_MAX, SPARK, FIGURE = 38, 32, 10  # widths: a topic's name at most, its sparkline, "75% of 4"
 
 
@@ -121,8 +121,11 @@ class StatsScreen(Screen[None]):
         if not table.row_count:
             table.add_row(Text("no sessions yet"), Text(""), Text(""), Text(""), Text(""))
         rest = [t for t in self.topics if t not in self.statistics.rows]
-        if rest:
-            self.run_worker(self._read_rest(rest), group="statistics", exclusive=True)
+        if rest:  # after the first frame
+            self.call_after_refresh(self._read_later, rest)
+
+    def _read_later(self, topics: list[str]) -> None:
+        self.run_worker(self._read_rest(topics), group="statistics", exclusive=True)
 
     async def _read_rest(self, topics: list[str]) -> None:
         statistics, lines = self.statistics, self.query_one(Lines)
