@@ -321,7 +321,7 @@ class SQLiteStore:
         backup = None
         try:
             try:
-                connection = _connect(path, busy_timeout)
+                connection = _connect_when_free(path, busy_timeout)
             except sqlite3.OperationalError:
                 raise  # locked, read-only, cannot open: the file itself may be fine
             except sqlite3.DatabaseError:  # not a database, damaged, or a schema that lies
@@ -764,6 +764,22 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+def _connect_when_free(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """`_connect`, tried again while another program holds the file for up to `busy_timeout`:
+    some steps of opening (switching a new file to WAL while another process migrates it)
+    are refused at once rather than waited for."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            return _connect(path, busy_timeout)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
