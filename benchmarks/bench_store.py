@@ -44,6 +44,7 @@ def topic_names(count: int) -> list[str]:
 
 
 TOPICS = topic_names(TOPIC_COUNT)
+ASKED = {t: [f"q{n}" for n in range(i, QUESTIONS, TOPIC_COUNT)] for i, t in enumerate(TOPICS)}
 PER_SESSION = 200
 BANK = "Bank"
 
@@ -169,7 +170,7 @@ def home_reads(store: ProgressStore, profile: str) -> Callable[[], None]:
 
     def read() -> None:
         store.topic_summary(profile, BANK, TOPICS)
-        store.topic_cards(profile, BANK, TOPICS, time.time(), curve(make_scheduler()))
+        store.topic_cards(profile, BANK, ASKED, time.time(), curve(make_scheduler()))
 
     return read
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fsrs import Rating
 
 from quiz.core.bank import Question
 from quiz.core.session import answer_for
@@ -353,8 +354,6 @@ def test_a_topic_s_cards_due_and_recall_are_counted_the_same_on_every_engine(
 ) -> None:
     from datetime import UTC, datetime
 
-    from fsrs import Rating
-
     from quiz.core.scheduling import Cards, curve, make_scheduler
 
     scheduler = make_scheduler(fuzz=False)
@@ -368,7 +367,8 @@ def test_a_topic_s_cards_due_and_recall_are_counted_the_same_on_every_engine(
     wrong = question("wrong", "beta")
     store.record(session, answer_for(wrong, "x", False, 3.0))
     now = start + 3 * 86_400
-    counted = store.topic_cards("ana", "bank", ["alpha", "beta", "gamma"], now, curve(scheduler))
+    asked = {"alpha": ["good", "again"], "beta": ["wrong"], "gamma": ["none"]}
+    counted = store.topic_cards("ana", "bank", asked, now, curve(scheduler))
     alpha = counted["alpha"]
     counts = (alpha.cards, alpha.learning, alpha.review, alpha.recalled, alpha.known)
     assert counts == (2, 2, 0, 2, 1)  # both cards in their learning steps, due in minutes
@@ -383,3 +383,23 @@ def test_a_topic_s_cards_due_and_recall_are_counted_the_same_on_every_engine(
     assert store.missed("ana", "bank", (), 10) == ["wrong", "again"]  # the latest first
     assert store.missed("ana", "bank", ("alpha",), 10, skip=0) == ["again"]
     assert store.missed("ana", "bank", (), 1, skip=1) == ["again"]
+
+
+def test_cards_count_where_the_bank_says_and_not_for_questions_it_lost(
+    store: ProgressStore,
+) -> None:
+    from quiz.core.scheduling import Cards, curve, make_scheduler
+
+    scheduler = make_scheduler(fuzz=False)
+    cards = Cards({}, scheduler)
+    session = store.start_session("ana", "bank", "review", None)
+    for qid in ("kept", "moved", "deleted"):
+        q = question(qid, "alpha")
+        store.record(session, answer_for(q, "B", True, 3.0, card=cards.review(q, Rating.Good, 1e9)))
+    # The bank now has "kept" in alpha, "moved" in beta and no "deleted"; alpha also has
+    # more questions than any batch of the engine's query, so its counts are summed.
+    bank = {"alpha": ["kept", *(f"new{n}" for n in range(1200))], "beta": ["moved"]}
+    counted = store.topic_cards("ana", "bank", bank, 2e9, curve(scheduler))
+    assert (counted["alpha"].cards, counted["alpha"].known) == (1, 1)
+    assert (counted["beta"].cards, counted["beta"].known) == (1, 1)
+    assert counted["alpha"].review + counted["alpha"].learning == 1  # due long since

@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -84,22 +85,29 @@ class Questions(Sequence[Question]):
     """A bank's questions, read a part at a time when first needed (a large bank's parse
     cache is read this way: the home screen needs only how many each topic has).
 
-    `parts` are functions that each give the next questions in bank order; `counts` says how
-    many questions each topic has, and `len` is known, before any part is read.
+    `parts` are functions that each give the next questions in bank order; `ids` gives each
+    topic's question ids, in bank order, so `len` and what each topic holds are known before
+    any part is read.
     """
 
-    def __init__(self, parts: Iterable[Callable[[], Sequence[Question]]], counts: dict[str, int]):
+    def __init__(
+        self, parts: Iterable[Callable[[], Sequence[Question]]], ids: dict[str, tuple[str, ...]]
+    ) -> None:
         self.pending = list(parts)
-        self.counts = counts
+        self.ids = ids
         self.loaded: list[Question] = []
-        self.total = sum(counts.values())
+        self.total = sum(map(len, ids.values()))
+        # The app reads parts between frames while a worker thread may need them all.
+        self.lock = threading.Lock()
 
     def load_next(self) -> bool:
         """Read the next part; False when every part has been read."""
-        if not self.pending:
-            return False
-        self.loaded.extend(self.pending.pop(0)())
-        return True
+        with self.lock:
+            if not self.pending:
+                return False
+            self.loaded.extend(self.pending[0]())
+            del self.pending[0]
+            return True
 
     def _all(self) -> list[Question]:
         while self.load_next():
@@ -170,16 +178,21 @@ class Bank:
             counts[q.type] += 1
         return counts
 
-    def count_by_topic(self) -> Mapping[str, int]:
-        """How many questions each topic has (known without reading a lazy bank's questions)."""
-        found: Mapping[str, int] | None = self._lookups.get("counts")
+    def ids_by_topic(self) -> Mapping[str, tuple[str, ...]]:
+        """Each topic's question ids, in bank order (known without reading a lazy bank's
+        questions)."""
+        found: Mapping[str, tuple[str, ...]] | None = self._lookups.get("ids")
         if found is None:
             if isinstance(self.questions, Questions):
-                found = dict.fromkeys(self.topics, 0) | self.questions.counts
+                found = dict.fromkeys(self.topics, ()) | self.questions.ids
             else:
-                found = {topic: len(qs) for topic, qs in self.by_topic().items()}
-            self._lookups["counts"] = found
+                found = {t: tuple(q.id for q in qs) for t, qs in self.by_topic().items()}
+            self._lookups["ids"] = found
         return found
+
+    def count_by_topic(self) -> Mapping[str, int]:
+        """How many questions each topic has."""
+        return {topic: len(ids) for topic, ids in self.ids_by_topic().items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,9 @@ class Progress:
         study = self.study
         store, now = study.store, study.store.clock()
         stats = store.topic_summary(study.profile, study.key, topics)
-        return Reading(stats, store.topic_cards(study.profile, study.key, topics, now, self.curve))
+        ids = study.bank.ids_by_topic()
+        asked = {topic: ids[topic] for topic in topics}
+        return Reading(stats, store.topic_cards(study.profile, study.key, asked, now, self.curve))
 
     def keep(self, reading: Reading) -> None:
         sizes = self.study.bank.count_by_topic()

@@ -1,14 +1,15 @@
 """A parse cache for banks, so that an unchanged bank loads fast at start-up.
 
 One file per bank path, named after that path, holding a header line, then the bank's title,
-topics and counts as one line of JSON, then its questions as lines of JSON, PART questions a
-line: a large bank's questions are read a line at a time when first needed, so start-up
-reads only the counts. The header names the format, the bank's path and the SHA-256 of the
-bank's bytes, and an HMAC of the header and payload under a key of the user's own (in the
-user config folder, readable by its owner only). A cache folder may be shared or writable by
-others: a file that anyone else wrote or edited fails the HMAC and is ignored and rebuilt, a
-file that is not a regular file is never opened for reading, every text read back goes
-through the same filter as a bank's, and it is JSON, so reading one can never run code.
+topics and each topic's question ids as one line of JSON, then its questions as lines of
+JSON, PART questions a line: a large bank's questions are read a line at a time when first
+needed, so start-up reads only the ids. The header names the format, the bank's path and
+the SHA-256 of the bank's bytes, and an HMAC of the header and payload under a key of the
+user's own (in the user config folder, readable by its owner only). A cache folder may be
+shared or writable by others: a file that anyone else wrote or edited fails the HMAC and is
+ignored and rebuilt, a file that is not a regular file is never opened for reading, every
+text read back goes through the same filter as a bank's, and it is JSON, so reading one can
+never run code.
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ _RAW = [  # DEL, C1, the Arabic letter mark, bidi marks, embeddings, overrides a
 
 def _unfiltered(payload: bytes) -> bool:
     """Whether the payload holds a character the bank's filter would have removed."""
-    if not payload.isascii() and any(pattern.search(payload) for pattern in _RAW):
+    if b"\x7f" in payload:
+        return True
+    if not payload.isascii() and any(pattern.search(payload) for pattern in _RAW[1:]):
         return True
     for match in _ESCAPED.finditer(payload):
         start = match.start()
@@ -175,7 +178,7 @@ def _to_json(bank: Bank) -> list[bytes]:
         "description": bank.description,
         "source": bank.source,
         "topics": list(bank.topics.items()),
-        "counts": list(bank.count_by_topic().items()),
+        "ids": list(bank.ids_by_topic().items()),
         "lint_ignore": bank.lint_ignore,
     }
     return [_dumps(meta), *(_dumps(rows[i : i + PART]) for i in range(0, len(rows), PART))]
@@ -199,13 +202,13 @@ def _questions(part: bytes) -> tuple[Question, ...]:
 def _from_json(meta: dict[str, Any], parts: list[bytes], path: Path) -> Bank:
     """The bank; its questions are read now if they fit one line, else when first needed
     (the cache is signed: a line read later is the line written)."""
-    counts = {str(topic): int(n) for topic, n in meta["counts"]}
+    ids = {str(topic): tuple(map(str, qids)) for topic, qids in meta["ids"]}
     questions: Sequence[Question] = (
         _questions(parts[0]) if len(parts) == 1
-        else Questions([functools.partial(_questions, part) for part in parts], counts)
+        else Questions([functools.partial(_questions, part) for part in parts], ids)
     )  # fmt: skip
-    if not parts or len(questions) != sum(counts.values()):
-        raise ValueError("the counts do not match the questions")
+    if not parts or len(questions) != sum(map(len, ids.values())):
+        raise ValueError("the ids do not match the questions")
     return Bank(
         path=path,
         title=meta["title"],

@@ -269,10 +269,13 @@ class ProgressStore(Protocol):
         """The most recent sessions with at least one answer, newest first."""
 
     def topic_cards(
-        self, profile: str, bank: str, topics: Sequence[str], now: float, curve: Curve
-    ) -> dict[str, TopicCards]:
-        """For each of these topics that has cards or answers: its cards due at `now`, their
-        predicted recall on `curve`, and its known questions. Reads only those topics' rows."""
+        self, profile: str, bank: str, questions: Mapping[str, Sequence[str]], now: float,
+        curve: Curve,
+    ) -> dict[str, TopicCards]:  # fmt: skip
+        """For each topic given with its questions' ids ({topic: ids}) that has cards or
+        answers: its cards due at `now`, their predicted recall on `curve`, and its known
+        questions. Reads only those questions' rows: a card of a question the bank no longer
+        has, or has moved to another topic, counts where the bank says."""
 
     def due_cards(
         self, profile: str, bank: str, topics: Sequence[str], now: float, limit: int, skip: int = 0
@@ -528,9 +531,14 @@ def card_columns(card: Card) -> tuple[str, float, int | None, float | None, floa
         fields = json.loads(text)
         state, stability, last = fields["state"], fields["stability"], fields["last_review"]
         reviewed = None if last is None else datetime.fromisoformat(last).timestamp()
-        return text, due, int(state), None if stability is None else float(stability), reviewed
-    except (ValueError, TypeError, KeyError):
+        state, stability = int(state), None if stability is None else float(stability)
+    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError):
         return text, due, None, None, None
+    if state not in (1, 2, 3):  # learning, review, relearning
+        state = None
+    if stability is None or not 0 < stability < 1e9 or reviewed is None:
+        stability = reviewed = None  # no prediction: counted as never reviewed
+    return text, due, state, stability, reviewed
 
 
 def in_list(values: Sequence[object], mark: str) -> str:
@@ -542,19 +550,20 @@ def topic_cards(rows: Iterable[Sequence[Any]]) -> dict[str, TopicCards]:
     """Rows of (topic, cards, learning, review, recall, recalled) and of (topic, known) as
     one record per topic, each value checked."""
     found: dict[str, TopicCards] = {}
-    for row in rows:
+    for row in rows:  # a topic may come in several rows, of questions read in batches
         topic, *values = row
         was = found.get(topic, TopicCards())
         if len(values) == 1:
-            found[topic] = replace(was, known=count(values[0]))
+            found[topic] = replace(was, known=was.known + count(values[0]))
         else:
             cards, learning, review, recall, recalled = values
             summed = float(recall or 0.0)
             if not 0 <= summed <= count(recalled):
                 raise ValueError(f"a damaged row: recall {recall!r} of {recalled!r} cards")
             found[topic] = replace(
-                was, cards=count(cards), learning=count(learning or 0),
-                review=count(review or 0), recall=summed, recalled=recalled,
+                was, cards=was.cards + count(cards), learning=was.learning + count(learning),
+                review=was.review + count(review), recall=was.recall + summed,
+                recalled=was.recalled + recalled,
             )  # fmt: skip
     return found
 

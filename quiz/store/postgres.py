@@ -230,19 +230,28 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     topic = excluded.topic, card = excluded.card, due = excluded.due, state = excluded.state,
     stability = excluded.stability, reviewed = excluded.reviewed
 """
-_TOPIC_CARDS = """
-SELECT c.topic, COUNT(*),
+# The bank's questions as (id, topic): counted by the bank's topics, not the stored ones, and
+# only the questions the bank still has.
+_ASKED = "unnest(%(ids)s::text[], %(topics)s::text[]) AS a(question_id, topic)"
+_TOPIC_CARDS = f"""
+SELECT a.topic, COUNT(*),
     COUNT(*) FILTER (WHERE c.due <= %(now)s AND c.state IS DISTINCT FROM 2),
     COUNT(*) FILTER (WHERE c.due <= %(now)s AND c.state = 2),
     SUM(CASE WHEN c.reviewed IS NULL OR NOT c.stability > 0 THEN NULL
-        WHEN NOT q.last_correct THEN 0.0
+        WHEN NOT COALESCE((SELECT q.last_correct FROM question_stats q  -- by its key: a join
+             WHERE q.profile = c.profile AND q.bank = c.bank  -- made the planner read every
+             AND q.question_id = c.question_id), true) THEN 0.0  -- row of the profile
         ELSE power(1 + %(factor)s * GREATEST(0, floor((%(now)s - c.reviewed) / 86400.0))
                    / c.stability, %(decay)s) END),
     COUNT(*) FILTER (WHERE c.reviewed IS NOT NULL AND c.stability > 0)
-FROM cards c LEFT JOIN question_stats q
-    ON q.profile = c.profile AND q.bank = c.bank AND q.question_id = c.question_id
-WHERE c.profile = %(profile)s AND c.bank = %(bank)s AND c.topic = ANY(%(topics)s)
-GROUP BY c.topic
+FROM {_ASKED} JOIN cards c
+    ON c.profile = %(profile)s AND c.bank = %(bank)s AND c.question_id = a.question_id
+GROUP BY a.topic
+"""
+_TOPIC_KNOWN = f"""
+SELECT a.topic, COUNT(*) FROM {_ASKED} JOIN question_stats q
+    ON q.profile = %(profile)s AND q.bank = %(bank)s AND q.question_id = a.question_id
+WHERE q.last_correct GROUP BY a.topic
 """
 
 # Rows read back that fail their checks (`quiz.store.api.count` and the like).
@@ -660,22 +669,20 @@ class PostgresStore:
 
     @_damaged_rows
     def topic_cards(
-        self, profile: str, bank: str, topics: Sequence[str], now: float, curve: Curve
-    ) -> dict[str, TopicCards]:
-        if not topics:
-            return {}
+        self, profile: str, bank: str, questions: Mapping[str, Sequence[str]], now: float,
+        curve: Curve,
+    ) -> dict[str, TopicCards]:  # fmt: skip
         factor, decay = curve
-        args = {"profile": profile, "bank": bank, "topics": list(topics), "now": now}
+        pairs = [(qid, topic) for topic, qids in questions.items() for qid in qids]
+        if not pairs:
+            return {}
+        ids, topics = (list(column) for column in zip(*pairs, strict=True))
+        args = {"profile": profile, "bank": bank, "ids": ids, "topics": topics, "now": now}
         with self._synced() as cursor:
-            rows = cursor.execute(_TOPIC_CARDS, args | {"factor": factor, "decay": decay})
-            cards = rows.fetchall()
-            known = cursor.execute(
-                "SELECT topic, COUNT(*) FROM question_stats WHERE profile = %(profile)s"
-                " AND bank = %(bank)s AND topic = ANY(%(topics)s) AND last_correct"
-                " GROUP BY topic",
-                args,
-            ).fetchall()
-        return topic_cards([*cards, *known])
+            cards = cursor.execute(_TOPIC_CARDS, args | {"factor": factor, "decay": decay})
+            rows = cards.fetchall()
+            rows += cursor.execute(_TOPIC_KNOWN, args).fetchall()
+        return topic_cards(rows)
 
     @_damaged_rows
     def due_cards(
@@ -685,7 +692,7 @@ class PostgresStore:
         with self._synced() as cursor:
             rows = cursor.execute(
                 "SELECT question_id, card FROM cards WHERE profile = %s AND bank = %s"
-                f" AND due <= %s{where} ORDER BY due LIMIT %s OFFSET %s",
+                f" AND due <= %s{where} ORDER BY due, question_id LIMIT %s OFFSET %s",
                 (profile, bank, now, *([list(topics)] if topics else []), limit, skip),
             ).fetchall()
         return [(qid, card) for qid, card in rows]
@@ -708,7 +715,8 @@ class PostgresStore:
         with self._synced() as cursor:
             rows = cursor.execute(
                 "SELECT question_id FROM question_stats WHERE profile = %s AND bank = %s"
-                f" AND NOT last_correct{where} ORDER BY last_at DESC LIMIT %s OFFSET %s",
+                f" AND NOT last_correct{where} ORDER BY last_at DESC, question_id DESC"
+                " LIMIT %s OFFSET %s",
                 (profile, bank, *([list(topics)] if topics else []), limit, skip),
             ).fetchall()
         return [qid for (qid,) in rows]

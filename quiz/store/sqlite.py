@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import math
 import os
 import sqlite3
 import time
@@ -226,20 +227,35 @@ JOIN session_topics st ON st.session_id = s.id
 GROUP BY s.id ORDER BY s.started DESC, s.id DESC
 """
 # Per topic: cards, those due in (re)learning and in review, their summed recall, how many.
-_TOPIC_CARDS = """
-SELECT c.topic, COUNT(*),
-    SUM(c.due <= :now AND (c.state IS NULL OR c.state <> 2)),
-    SUM(c.due <= :now AND c.state = 2),
+# The bank's questions as (id, topic): counted by the bank's topics, not the stored ones, and
+# only the questions the bank still has.
+_ASKED = "WITH asked(question_id, topic) AS (VALUES {values}) "
+_TOPIC_CARDS = (
+    _ASKED
+    + """
+SELECT a.topic, COUNT(*),
+    SUM(CASE WHEN c.due <= :now AND (c.state IS NULL OR c.state <> 2) THEN 1 ELSE 0 END),
+    SUM(CASE WHEN c.due <= :now AND c.state = 2 THEN 1 ELSE 0 END),
     SUM(CASE WHEN c.reviewed IS NULL OR NOT c.stability > 0 THEN NULL
         WHEN q.last_correct = 0 THEN 0.0
         ELSE pow(1 + :factor * max(0, floor((:now - c.reviewed) / 86400.0)) / c.stability,
                  :decay) END),
-    SUM(c.reviewed IS NOT NULL AND c.stability > 0)
-FROM cards c LEFT JOIN question_stats q
+    SUM(CASE WHEN c.reviewed IS NOT NULL AND c.stability > 0 THEN 1 ELSE 0 END)
+FROM asked a JOIN cards c
+    ON c.profile = :profile AND c.bank = :bank AND c.question_id = a.question_id
+LEFT JOIN question_stats q
     ON q.profile = c.profile AND q.bank = c.bank AND q.question_id = c.question_id
-WHERE c.profile = :profile AND c.bank = :bank AND c.topic IN {topics}
-GROUP BY c.topic
+GROUP BY a.topic
 """
+)
+_TOPIC_KNOWN = (
+    _ASKED
+    + """
+SELECT a.topic, COUNT(*) FROM asked a JOIN question_stats q
+    ON q.profile = :profile AND q.bank = :bank AND q.question_id = a.question_id
+WHERE q.last_correct = 1 GROUP BY a.topic
+"""
+)
 _RECORD_SESSION_TOPIC = """
 INSERT INTO session_topics (profile, bank, topic, session_id, attempts, correct)
 VALUES (:profile, :bank, :topic, :session, 1, :correct)
@@ -336,6 +352,7 @@ class SQLiteStore:
         """A store that keeps nothing after the process ends."""
         connection = sqlite3.connect(":memory:", isolation_level=None)
         _migrate(connection)
+        _add_math(connection)
         return cls(connection, clock=clock)
 
     def close(self) -> None:
@@ -616,21 +633,20 @@ class SQLiteStore:
 
     @_guarded
     def topic_cards(
-        self, profile: str, bank: str, topics: Sequence[str], now: float, curve: Curve
-    ) -> dict[str, TopicCards]:
-        if not topics:
-            return {}
-        names = {f"t{i}": topic for i, topic in enumerate(topics)}
-        listed = "(" + ", ".join(f":{name}" for name in names) + ")"
+        self, profile: str, bank: str, questions: Mapping[str, Sequence[str]], now: float,
+        curve: Curve,
+    ) -> dict[str, TopicCards]:  # fmt: skip
         factor, decay = curve
         args = {"profile": profile, "bank": bank, "now": now, "factor": factor, "decay": decay}
-        cards = self.db.execute(_TOPIC_CARDS.format(topics=listed), args | names)
-        known = self.db.execute(
-            "SELECT topic, COUNT(*) FROM question_stats WHERE profile = :profile"
-            f" AND bank = :bank AND topic IN {listed} AND last_correct = 1 GROUP BY topic",
-            args | names,
-        )
-        return topic_cards([*cards, *known])
+        pairs = [(qid, topic) for topic, qids in questions.items() for qid in qids]
+        rows = []
+        for start in range(0, len(pairs), _BATCH):  # a topic split over batches is summed
+            batch = dict(enumerate(pairs[start : start + _BATCH]))
+            values = ", ".join(f"(:q{i}, :t{i})" for i in batch)
+            names = {f"{k}{i}": pair[j] for i, pair in batch.items() for j, k in enumerate("qt")}
+            for query in (_TOPIC_CARDS, _TOPIC_KNOWN):
+                rows += self.db.execute(query.format(values=values), args | names).fetchall()
+        return topic_cards(rows)
 
     @_guarded
     def due_cards(
@@ -639,7 +655,7 @@ class SQLiteStore:
         where = f" AND topic IN {in_list(topics, '?')}" if topics else ""
         return self.db.execute(
             "SELECT question_id, card FROM cards WHERE profile = ? AND bank = ? AND due <= ?"
-            f"{where} ORDER BY due LIMIT ? OFFSET ?",
+            f"{where} ORDER BY due, question_id LIMIT ? OFFSET ?",
             (profile, bank, now, *topics, limit, skip),
         ).fetchall()
 
@@ -668,7 +684,7 @@ class SQLiteStore:
             for (qid,) in self.db.execute(
                 f"SELECT question_id FROM question_stats{_BY_TOPIC if topics else ''}"
                 f" WHERE profile = ? AND bank = ? AND last_correct = 0{where}"
-                " ORDER BY last_at DESC LIMIT ? OFFSET ?",
+                " ORDER BY last_at DESC, question_id DESC LIMIT ? OFFSET ?",
                 (profile, bank, *topics, limit, skip),
             )
         ]
@@ -798,12 +814,22 @@ def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connec
         # roll back the last commits. Each answer stays one cheap commit.
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA foreign_keys = ON")
+        _add_math(connection)
         _migrate(connection)
         _check_schema(connection)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _add_math(connection: sqlite3.Connection) -> None:
+    """pow() and floor() for a recall, where SQLite was built without its math functions."""
+    try:
+        connection.execute("SELECT pow(2, 0.5), floor(1.5)")
+    except sqlite3.OperationalError:
+        connection.create_function("pow", 2, math.pow, deterministic=True)
+        connection.create_function("floor", 1, math.floor, deterministic=True)
 
 
 def _check_mark(path: Path) -> Path:

@@ -164,7 +164,7 @@ class HomeScreen(Screen[None]):
                 self._unreadable(exc)
                 break
             progress.keep(reading)
-            self._fit(chunk)
+            self._format(chunk)  # the columns are fitted once, at the end
             await asyncio.sleep(0)  # a key pressed meanwhile is answered before the next chunk
         self._redraw(fit=True, topics=())
 
@@ -227,7 +227,13 @@ class HomeScreen(Screen[None]):
     def _fit(self, topics: Iterable[str] | None = None) -> None:
         """The rows of these topics (None: of every topic read) as text, then the columns
         fitted to every row and to the width."""
+        self._format(topics)
         self.fitted_width = self.app.size.width
+        rows = ((self.study.bank.topic_name(t), cells) for t, cells in self.cells.items())
+        self.fitted = layout(COLUMNS, rows, self.fitted_width - SCROLLBAR)
+
+    def _format(self, topics: Iterable[str] | None = None) -> None:
+        """The rows of these topics (None: of every topic read) as text."""
         bank, progress = self.study.bank, self.progress
         sizes = bank.count_by_topic()
         now = self.study.store.clock()
@@ -248,8 +254,6 @@ class HomeScreen(Screen[None]):
                 ago(stats.last_studied, now),
                 sparkline(stats.trend),
             )
-        rows = ((bank.topic_name(t), cells) for t, cells in self.cells.items())
-        self.fitted = layout(COLUMNS, rows, self.fitted_width - SCROLLBAR)
 
     def topic_line(self, index: int) -> str:
         """The table's line for the index-th topic."""
