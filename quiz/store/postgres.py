@@ -244,13 +244,15 @@ SELECT a.topic, COUNT(*),
         ELSE power(1 + %(factor)s * GREATEST(0, floor((%(now)s - c.reviewed) / 86400.0))
                    / c.stability, %(decay)s) END),
     COUNT(*) FILTER (WHERE c.reviewed IS NOT NULL AND c.stability > 0)
-FROM {_ASKED} JOIN cards c
-    ON c.profile = %(profile)s AND c.bank = %(bank)s AND c.question_id = a.question_id
+FROM {_ASKED} CROSS JOIN LATERAL (  -- each question by its key, never a scan of them all
+    SELECT * FROM cards WHERE profile = %(profile)s AND bank = %(bank)s
+    AND question_id = a.question_id OFFSET 0) c  -- OFFSET 0: not flattened into a hash join
 GROUP BY a.topic
 """
 _TOPIC_KNOWN = f"""
-SELECT a.topic, COUNT(*) FROM {_ASKED} JOIN question_stats q
-    ON q.profile = %(profile)s AND q.bank = %(bank)s AND q.question_id = a.question_id
+SELECT a.topic, COUNT(*) FROM {_ASKED} CROSS JOIN LATERAL (
+    SELECT last_correct FROM question_stats WHERE profile = %(profile)s AND bank = %(bank)s
+    AND question_id = a.question_id OFFSET 0) q
 WHERE q.last_correct GROUP BY a.topic
 """
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import json
 import math
 import os
 import sqlite3
@@ -229,11 +230,10 @@ GROUP BY s.id ORDER BY s.started DESC, s.id DESC
 # Per topic: cards, those due in (re)learning and in review, their summed recall, how many.
 # The bank's questions as (id, topic): counted by the bank's topics, not the stored ones, and
 # only the questions the bank still has.
-_ASKED = "WITH asked(question_id, topic) AS (VALUES {values}) "
-_TOPIC_CARDS = (
-    _ASKED
-    + """
-SELECT a.topic, COUNT(*),
+# One topic's questions, its ids given by the bank as a JSON array: counted by the bank's
+# topic, not the stored one, and only the questions the bank still has.
+_TOPIC_CARDS = """
+SELECT :topic, COUNT(*),
     SUM(CASE WHEN c.due <= :now AND (c.state IS NULL OR c.state <> 2) THEN 1 ELSE 0 END),
     SUM(CASE WHEN c.due <= :now AND c.state = 2 THEN 1 ELSE 0 END),
     SUM(CASE WHEN c.reviewed IS NULL OR NOT c.stability > 0 THEN NULL
@@ -241,21 +241,16 @@ SELECT a.topic, COUNT(*),
         ELSE pow(1 + :factor * max(0, floor((:now - c.reviewed) / 86400.0)) / c.stability,
                  :decay) END),
     SUM(CASE WHEN c.reviewed IS NOT NULL AND c.stability > 0 THEN 1 ELSE 0 END)
-FROM asked a JOIN cards c
-    ON c.profile = :profile AND c.bank = :bank AND c.question_id = a.question_id
+FROM json_each(:ids) a CROSS JOIN cards c
+    ON c.profile = :profile AND c.bank = :bank AND c.question_id = a.value
 LEFT JOIN question_stats q
     ON q.profile = c.profile AND q.bank = c.bank AND q.question_id = c.question_id
-GROUP BY a.topic
 """
-)
-_TOPIC_KNOWN = (
-    _ASKED
-    + """
-SELECT a.topic, COUNT(*) FROM asked a JOIN question_stats q
-    ON q.profile = :profile AND q.bank = :bank AND q.question_id = a.question_id
-WHERE q.last_correct = 1 GROUP BY a.topic
+_TOPIC_KNOWN = """
+SELECT :topic, COUNT(*) FROM json_each(:ids) a CROSS JOIN question_stats q
+    ON q.profile = :profile AND q.bank = :bank AND q.question_id = a.value
+WHERE q.last_correct = 1
 """
-)
 _RECORD_SESSION_TOPIC = """
 INSERT INTO session_topics (profile, bank, topic, session_id, attempts, correct)
 VALUES (:profile, :bank, :topic, :session, 1, :correct)
@@ -638,14 +633,13 @@ class SQLiteStore:
     ) -> dict[str, TopicCards]:  # fmt: skip
         factor, decay = curve
         args = {"profile": profile, "bank": bank, "now": now, "factor": factor, "decay": decay}
-        pairs = [(qid, topic) for topic, qids in questions.items() for qid in qids]
         rows = []
-        for start in range(0, len(pairs), _BATCH):  # a topic split over batches is summed
-            batch = dict(enumerate(pairs[start : start + _BATCH]))
-            values = ", ".join(f"(:q{i}, :t{i})" for i in batch)
-            names = {f"{k}{i}": pair[j] for i, pair in batch.items() for j, k in enumerate("qt")}
+        for topic, ids in questions.items():  # through the primary key, a topic at a time
+            asked = args | {"topic": topic, "ids": json.dumps(ids)}
             for query in (_TOPIC_CARDS, _TOPIC_KNOWN):
-                rows += self.db.execute(query.format(values=values), args | names).fetchall()
+                found = self.db.execute(query, asked).fetchone()
+                if found[1]:  # a count: none, no row (as PostgreSQL's GROUP BY gives)
+                    rows.append(found)
         return topic_cards(rows)
 
     @_guarded
