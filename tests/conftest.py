@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from quiz.store.api import ProgressStore
+
 from .pg import Cluster, running_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +94,16 @@ class Clock:
     def __call__(self) -> float:
         self.now += 1
         return self.now
+
+
+def stored_cards(store: ProgressStore, profile: str, bank: str) -> dict[str, str]:
+    """Each card the store keeps for the profile and bank, as the JSON the scheduler wrote."""
+    return {
+        qid: card
+        for who, key, cards in store.card_sets(profile)
+        if (who, key) == (profile, bank)
+        for qid, (_, (card, _)) in cards.items()
+    }
 
 
 @pytest.fixture(scope="session")

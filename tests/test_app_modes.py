@@ -14,7 +14,7 @@ from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.screens.summary import SummaryScreen
 
-from .conftest import Clock
+from .conftest import Clock, stored_cards
 from .test_app import keys_for, report_text
 from .test_cli_validate import run
 from .test_modes import ManualClock
@@ -86,7 +86,7 @@ async def test_review_moves_cards_and_an_exam_does_not(
             await pilot.pause()
         await pilot.press("escape", "y")  # a review asks before it ends
         await pilot.pause()
-        cards = app.study.store.cards("ana", app.study.key)
+        cards = stored_cards(app.study.store, "ana", app.study.key)
         assert len(cards) == 2
         await pilot.press("enter")
         await pilot.pause()
@@ -96,7 +96,7 @@ async def test_review_moves_cards_and_an_exam_does_not(
             assert not app.screen.query("#feedback.right, #feedback.wrong")
             await answer_current(app, pilot, right=False)
         assert isinstance(app.screen, SummaryScreen)
-        assert app.study.store.cards("ana", app.study.key) == cards
+        assert stored_cards(app.study.store, "ana", app.study.key) == cards
 
 
 async def test_command_line_mode_topics_count_and_seed(

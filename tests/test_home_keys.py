@@ -510,7 +510,7 @@ async def test_closing_help_or_statistics_reads_nothing_and_a_session_reads_once
     app = make_app()
     store = app.study.store
     reads: list[str] = []
-    for name in ("topic_summary", "topic_cards", "question_stats", "cards"):
+    for name in ("topic_summary", "topic_cards", "question_stats"):
         original = getattr(store, name)
 
         def spy(*args: object, _name: str = name, _original: object = original) -> object:

@@ -21,6 +21,8 @@ from quiz.formats.yaml_bank import load_bank
 from quiz.store.api import QuestionStats
 from quiz.store.sqlite import SQLiteStore
 
+from .conftest import stored_cards
+
 DAY = 86_400.0
 
 
@@ -72,7 +74,7 @@ def review_session(
     bank: Bank, store: SQLiteStore, clock: ManualClock, questions: list[Question]
 ) -> StudySession:
     scheduler = make_scheduler(fuzz=False)
-    cards = Cards(store.cards("ana", bank.key), scheduler)
+    cards = Cards(stored_cards(store, "ana", bank.key), scheduler)
     return StudySession(
         Study(bank, store, "ana"), questions, mode="review", seed=1, clock=clock, cards=cards
     )
@@ -115,7 +117,9 @@ def test_fsrs_state_matches_the_fsrs_package_across_reviews(
         expected[tf_q.id], _ = scheduler.review_card(
             expected[tf_q.id], wanted, review_datetime=datetime.fromtimestamp(tf_at + seconds, UTC)
         )
-        stored = {qid: Card.from_json(text) for qid, text in store.cards("ana", bank.key).items()}
+        stored = {
+            qid: Card.from_json(text) for qid, text in stored_cards(store, "ana", bank.key).items()
+        }
         for qid, card in expected.items():
             assert stored[qid].stability == pytest.approx(card.stability)
             assert stored[qid].difficulty == pytest.approx(card.difficulty)
@@ -264,12 +268,12 @@ def test_an_exam_leaves_review_schedules_untouched(
     session = review_session(bank, store, clock, reviewed)
     for q in reviewed:
         answer(session, clock, q.answers[0], 5.0)
-    before = store.cards("ana", bank.key)
+    before = stored_cards(store, "ana", bank.key)
     exam = StudySession(Study(bank, store, "ana"), reviewed, mode="exam", seed=1, clock=clock)
     for q in reviewed:
         answer(exam, clock, "false" if q.answers[0] == "true" else "true", 5.0)
     exam.end()
-    assert store.cards("ana", bank.key) == before
+    assert stored_cards(store, "ana", bank.key) == before
     assert store.sessions("ana", bank.key)[0].mode == "exam"
 
 

@@ -21,7 +21,8 @@ from quiz.core.study import Study
 from quiz.store.api import Sitting
 from quiz.store.sqlite import SQLiteStore
 from quiz.tui.app import QuizApp
-from quiz.tui.screens.home import FIRST, HomeScreen
+from quiz.tui.background import FIRST
+from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.stats import StatsScreen
 from quiz.tui.widgets.lines import Lines
 from quiz.tui.widgets.topic_table import TopicTable

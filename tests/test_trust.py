@@ -24,7 +24,7 @@ from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.screens.summary import SummaryScreen
 
-from .conftest import Clock
+from .conftest import Clock, stored_cards
 from .test_app import feedback, feedback_text, keys_for, report_text
 from .test_modes import ManualClock
 
@@ -219,7 +219,7 @@ async def test_an_override_in_review_reschedules_the_card_as_right(
         assert result.rating is not None and result.rating >= 2
         assert result.due is not None and again_due is not None and result.due > again_due
         assert "Right" in feedback_text(app) and "next in" in feedback_text(app)
-    stored_card = Card.from_json(app.study.store.cards("ana", app.study.key)["b-short"])
+    stored_card = Card.from_json(stored_cards(app.study.store, "ana", app.study.key)["b-short"])
     assert stored_card.due.timestamp() == pytest.approx(result.due)
 
 

@@ -292,9 +292,6 @@ class ProgressStore(Protocol):
         """The questions of these topics (none: all) whose latest answer was wrong, the most
         recently missed first: `limit` of them after the first `skip`."""
 
-    def cards(self, profile: str, bank: str) -> dict[str, str]:
-        """Each reviewed question's spaced-repetition card, as the JSON the scheduler wrote."""
-
     def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
         """(question id, seconds) of the most recent right answers, for calibrating speed."""
 

@@ -739,15 +739,6 @@ class PostgresStore:
         return [session_record(*row) for row in rows]
 
     @_damaged_rows
-    def cards(self, profile: str, bank: str) -> dict[str, str]:
-        with self._synced() as cursor:
-            rows = cursor.execute(
-                "SELECT question_id, card FROM cards WHERE profile = %s AND bank = %s",
-                (profile, bank),
-            ).fetchall()
-        return dict(rows)
-
-    @_damaged_rows
     def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
         with self._synced() as cursor:
             rows = cursor.execute(

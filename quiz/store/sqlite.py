@@ -263,9 +263,14 @@ ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
 _FAULTS = (sqlite3.Error, OSError, ValueError, TypeError, KeyError, IndexError)
 
 
+def _is_busy(text: str) -> bool:
+    """Whether the driver's message says another connection holds the file."""
+    return "locked" in text or "busy" in text
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
-    if "locked" in text or "busy" in text:
+    if _is_busy(text):
         return "the progress database is busy (another program is writing to it)"
     if "disk is full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
         return "the disk is full"
@@ -689,16 +694,6 @@ class SQLiteStore:
         return [session_record(*row) for row in self.db.execute(_SESSIONS, (profile, bank, limit))]
 
     @_guarded
-    def cards(self, profile: str, bank: str) -> dict[str, str]:
-        """Each reviewed question's spaced-repetition card, as the JSON the scheduler wrote."""
-        return dict(
-            self.db.execute(
-                "SELECT question_id, card FROM cards WHERE profile = ? AND bank = ?",
-                (profile, bank),
-            ).fetchall()
-        )
-
-    @_guarded
     def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
         """(question id, seconds) of the most recent right answers, for calibrating speed."""
         return self.db.execute(
@@ -785,9 +780,7 @@ def _connect_when_free(path: Path, busy_timeout: float) -> sqlite3.Connection:
         try:
             return _connect(path, busy_timeout)
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if time.monotonic() > deadline:
+            if not _is_busy(str(exc)) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
-from functools import partial
 
 from fsrs import Scheduler
 from rich.cells import cell_len
@@ -18,12 +16,12 @@ from textual.widgets import Label, Static
 
 from quiz.core import modes
 from quiz.core.modes import MODES
-from quiz.core.progress import Progress
+from quiz.core.progress import Progress, Reading
 from quiz.core.scheduling import TopicRecall
 from quiz.core.study import Study
 from quiz.reports.formatting import ago, bar, percent, sparkline
 from quiz.store.api import StoreError
-from quiz.tui.background import call_store
+from quiz.tui.background import FIRST, call_store, read_in_chunks
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.topic_table import Column, TopicTable, layout
 
@@ -40,8 +38,6 @@ COLUMNS = (
 )
 NO_CARDS = TopicRecall(0, 0, 0, None)
 UNREAD = ("…",) * len(COLUMNS)  # a topic whose scores are still being read
-FIRST = 60  # topics read before the first frame: more than a terminal shows
-CHUNK = 25  # topics read at a time after it, between frames: a few ms of work each
 HINTS = ("Space: select or unselect", "a: all or none", "?: every key")  # kept while they fit
 SCROLLBAR = 1  # room for the topics' scrollbar (see quiz.tcss), shown when they overflow
 
@@ -155,17 +151,14 @@ class HomeScreen(Screen[None]):
             self.run_worker(self._read_chunks(topics), group="scores", exclusive=True)
 
     async def _read_chunks(self, topics: list[str]) -> None:
-        progress, store = self.progress, self.study.store
-        for start in range(0, len(topics), CHUNK):
-            chunk = topics[start : start + CHUNK]
-            try:
-                reading = await call_store(store, partial(progress.read, chunk))
-            except StoreError as exc:
-                self._unreadable(exc)
-                break
-            progress.keep(reading)
+        def take(chunk: Sequence[str], reading: Reading) -> None:
+            self.progress.keep(reading)
             self._format(chunk)  # the columns are fitted once, at the end
-            await asyncio.sleep(0)  # a key pressed meanwhile is answered before the next chunk
+
+        try:
+            await read_in_chunks(self.study.store, topics, self.progress.read, take)
+        except StoreError as exc:
+            self._unreadable(exc)
         self._redraw(fit=True, topics=())
 
     def on_resize(self) -> None:
@@ -274,7 +267,7 @@ class HomeScreen(Screen[None]):
             self._fit(topics)
             self.query_one("#topics-header", Static).update(Content(self.fitted.header))
             self.query_one("#home-summary", Static).update(self.summary_text())
-        self.query_one(TopicTable).redraw()
+        self.query_one(TopicTable).refresh()
         self.query_one("#home-hint", Label).update(self.hint_text())
 
     def action_toggle_topic(self) -> None:

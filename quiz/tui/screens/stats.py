@@ -6,7 +6,6 @@ frames; each topic's line is drawn only when it is visible.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,14 +20,12 @@ from textual.widgets import DataTable, Label, Static
 from quiz.core.study import Study
 from quiz.reports.formatting import ago, percent, sparkline
 from quiz.store.api import SessionRecord, StoreError, TopicStats
-from quiz.tui.background import call_store
+from quiz.tui.background import FIRST, read_in_chunks
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.lines import Lines
 from quiz.tui.widgets.topic_table import fit
 
 SESSIONS_SHOWN = 30  # the sparkline's width: one cell per session, the newest on the right
-FIRST = 60  # topics read before the screen opens: more than a terminal shows
-CHUNK = 25  # topics read at a time after it, between frames: a few ms of work each
 NAME_MAX, SPARK, FIGURE = 38, 32, 10  # widths: a topic's name at most, its sparkline, "75% of 4"
 
 
@@ -128,12 +125,13 @@ class StatsScreen(Screen[None]):
         self.run_worker(self._read_rest(topics), group="statistics", exclusive=True)
 
     async def _read_rest(self, topics: list[str]) -> None:
-        statistics, lines = self.statistics, self.query_one(Lines)
-        for start in range(0, len(topics), CHUNK):
-            chunk = topics[start : start + CHUNK]
-            await call_store(self.study.store, partial(statistics.add, self.study, chunk))
-            lines.refresh()
-            await asyncio.sleep(0)  # a key pressed meanwhile is answered before the next chunk
+        lines = self.query_one(Lines)
+
+        def take(chunk: Sequence[str], statistics: Statistics) -> None:
+            lines.refresh()  # `add` kept what it read
+
+        read = partial(self.statistics.add, self.study)
+        await read_in_chunks(self.study.store, topics, read, take)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -122,10 +122,6 @@ class TopicTable(ScrollView, can_focus=True):
         """Every line's text, drawn or not."""
         return [self.line(i) for i in range(self.count)]
 
-    def redraw(self) -> None:
-        """The lines changed (not their number): draw the visible ones again."""
-        self.refresh()
-
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         style = self.rich_style
