@@ -3,7 +3,8 @@ answers, on SQLite and on PostgreSQL.
 
 In a headless 80x24 app, each interaction is timed from its key to the first frame that
 paints what it leads to (the hooks of bench_keypress.py):
-- return home, from a dialog (help) and after a session (practice, ended with Escape);
+- return home, from a dialog (help) and after a session of each mode (one question answered,
+  then Escape: from its summary, while which the home reads the answered topic again);
 - start each mode, to the first question painted (exam through `app.start`: it has a dialog);
 - open Statistics, to its topic lines painted;
 - ↓, ↑, Space and `a` on the home screen, to the table painted again.
@@ -34,15 +35,16 @@ from bench_keypress import first_paint_after, painted, watch_render
 from bench_store import BANK, fill_postgres, fill_sqlite, postgres
 
 from quiz.core.bank import Bank, Question
-from quiz.core.modes import MODES
 from quiz.core.study import Study
 from quiz.store import open_store
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.confirm import ConfirmScreen
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionBody
+from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.lines import Lines
 from quiz.tui.widgets.topic_table import TopicTable
+from tests.test_app import keys_for
 
 KEYS = {"practice": "enter", "review": "r", "drill": "d", "mistakes": "m"}
 
@@ -115,11 +117,16 @@ async def session(url: str, the_bank: Bank, profile: str, rounds: int) -> dict[s
             for mode, key in KEYS.items():
                 note(f"start {mode}", await first_paint_after(pilot, key, QuestionBody))
                 await app.workers.wait_for_complete()
-                if MODES[mode].unfinished is not None:  # review asks first: "y" ends it
-                    await pilot.press("escape")
+                await pilot.press(*keys_for(app, app.screen.session.current, right=True))  # type: ignore[attr-defined]
+                await pilot.pause()
+                await pilot.press("escape")  # one answer: the session ends on its summary
+                await pilot.pause()
+                if isinstance(app.screen, ConfirmScreen):  # review asks first
+                    await pilot.press("y")
                     await pilot.pause()
-                key = "y" if MODES[mode].unfinished is not None else "escape"
-                note("home after a session", await first_paint_after(pilot, key, TopicTable))
+                assert isinstance(app.screen, SummaryScreen), app.screen
+                await app.workers.wait_for_complete()  # home reads its topic again meanwhile
+                note("home after a session", await first_paint_after(pilot, "escape", TopicTable))
                 await app.workers.wait_for_complete()
             note(
                 "start exam",

@@ -29,10 +29,12 @@ from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.screens.stats import StatsScreen
+from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.topic_table import Column, TopicTable, fit, layout
 
 from .conftest import Clock
+from .test_app import keys_for
 
 MakeApp = Callable[..., QuizApp]
 
@@ -509,12 +511,12 @@ async def test_closing_help_or_statistics_reads_nothing_and_a_session_reads_once
 ) -> None:
     app = make_app()
     store = app.study.store
-    reads: list[str] = []
+    reads: list[tuple[str, list[str]]] = []  # (what, of which topics)
     for name in ("topic_summary", "topic_cards", "question_stats"):
         original = getattr(store, name)
 
         def spy(*args: object, _name: str = name, _original: object = original) -> object:
-            reads.append(_name)
+            reads.append((_name, list(args[2])))
             return _original(*args)  # type: ignore[operator]
 
         monkeypatch.setattr(store, name, spy)
@@ -530,12 +532,33 @@ async def test_closing_help_or_statistics_reads_nothing_and_a_session_reads_once
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert reads == ["topic_summary"]  # the statistics' own read; home read nothing again
+        assert [name for name, _ in reads] == ["topic_summary"]  # the statistics' own read
         await pilot.press("enter")  # a practice session
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         reads.clear()
-        await pilot.press("escape")  # nothing answered: straight home, the scores read once
+        await pilot.press("escape")  # nothing answered: straight home, and nothing changed
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert sorted(reads) == ["topic_cards", "topic_summary"]  # one read, the topics shown
+        assert reads == []
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        topic = screen.session.current.topic
+        await pilot.press(*keys_for(app, screen.session.current, right=False))
+        await pilot.pause()
+        await pilot.press("escape")  # a session with an answer ends on its summary
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        # Its topic is read again while the summary is on screen (which reads the scores of
+        # the session's topics itself): one read of one topic.
+        assert [r for r in reads if r[0] == "topic_cards"] == [("topic_cards", [topic])]
+        assert ("topic_summary", [topic]) in reads
+        reads.clear()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        # Home shows it at once; only the others are read again (between frames: their cards
+        # may have come due meanwhile).
+        assert reads and all(topic not in topics for _, topics in reads)

@@ -12,7 +12,7 @@ import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
@@ -544,23 +544,17 @@ def in_list(values: Sequence[object], mark: str) -> str:
 
 
 def topic_cards(rows: Iterable[Sequence[Any]]) -> dict[str, TopicCards]:
-    """Rows of (topic, cards, learning, review, recall, recalled) and of (topic, known) as
-    one record per topic, each value checked."""
+    """Rows of (topic, cards, learning, review, recall, recalled, known) as one record per
+    topic with a card or a known question, each value checked."""
     found: dict[str, TopicCards] = {}
-    for row in rows:  # a topic may come in several rows, of questions read in batches
-        topic, *values = row
-        was = found.get(topic, TopicCards())
-        if len(values) == 1:
-            found[topic] = replace(was, known=was.known + count(values[0]))
-        else:
-            cards, learning, review, recall, recalled = values
-            summed = float(recall or 0.0)
-            if not 0 <= summed <= count(recalled):
-                raise ValueError(f"a damaged row: recall {recall!r} of {recalled!r} cards")
-            found[topic] = replace(
-                was, cards=was.cards + count(cards), learning=was.learning + count(learning),
-                review=was.review + count(review), recall=was.recall + summed,
-                recalled=was.recalled + recalled,
+    for topic, cards, learning, review, recall, recalled, known in rows:
+        summed = float(recall or 0.0)
+        if not 0 <= summed <= count(recalled):
+            raise ValueError(f"a damaged row: recall {recall!r} of {recalled!r} cards")
+        if count(cards) or count(known):
+            found[topic] = TopicCards(
+                count(cards), count(learning), count(review), summed, count(recalled),
+                count(known),
             )  # fmt: skip
     return found
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import json
 import os
 import re
 import select
@@ -230,30 +231,29 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     topic = excluded.topic, card = excluded.card, due = excluded.due, state = excluded.state,
     stability = excluded.stability, reviewed = excluded.reviewed
 """
-# The bank's questions as (id, topic): counted by the bank's topics, not the stored ones, and
-# only the questions the bank still has.
-_ASKED = "unnest(%(ids)s::text[], %(topics)s::text[]) AS a(question_id, topic)"
-_TOPIC_CARDS = f"""
-SELECT a.topic, COUNT(*),
+# Per topic: cards, those due in (re)learning and in review, their summed recall, how many
+# were predicted, and questions known. The bank's questions come as one JSON object of
+# id -> topic (one parameter: an array of thousands costs more to send than to count), so
+# they are counted by the bank's topics, not the stored ones, and only those it still has.
+_TOPIC_CARDS = """
+SELECT a.topic, COUNT(c.due),
     COUNT(*) FILTER (WHERE c.due <= %(now)s AND c.state IS DISTINCT FROM 2),
     COUNT(*) FILTER (WHERE c.due <= %(now)s AND c.state = 2),
     SUM(CASE WHEN c.reviewed IS NULL OR NOT c.stability > 0 THEN NULL
-        WHEN NOT COALESCE((SELECT q.last_correct FROM question_stats q  -- by its key: a join
-             WHERE q.profile = c.profile AND q.bank = c.bank  -- made the planner read every
-             AND q.question_id = c.question_id), true) THEN 0.0  -- row of the profile
+        WHEN NOT COALESCE(q.last_correct, true) THEN 0.0
         ELSE power(1 + %(factor)s * GREATEST(0, floor((%(now)s - c.reviewed) / 86400.0))
                    / c.stability, %(decay)s) END),
-    COUNT(*) FILTER (WHERE c.reviewed IS NOT NULL AND c.stability > 0)
-FROM {_ASKED} CROSS JOIN LATERAL (  -- each question by its key, never a scan of them all
-    SELECT * FROM cards WHERE profile = %(profile)s AND bank = %(bank)s
-    AND question_id = a.question_id OFFSET 0) c  -- OFFSET 0: not flattened into a hash join
-GROUP BY a.topic
-"""
-_TOPIC_KNOWN = f"""
-SELECT a.topic, COUNT(*) FROM {_ASKED} CROSS JOIN LATERAL (
+    COUNT(*) FILTER (WHERE c.reviewed IS NOT NULL AND c.stability > 0),
+    COUNT(*) FILTER (WHERE q.last_correct)
+FROM json_each_text(%(asked)s::json) AS a(question_id, topic)
+LEFT JOIN LATERAL (  -- each question by its key, never a scan of them all; OFFSET 0 keeps
+    SELECT due, state, stability, reviewed FROM cards  -- the planner from a hash join over
+    WHERE profile = %(profile)s AND bank = %(bank)s  -- every card of the profile
+    AND question_id = a.question_id OFFSET 0) c ON true
+LEFT JOIN LATERAL (
     SELECT last_correct FROM question_stats WHERE profile = %(profile)s AND bank = %(bank)s
-    AND question_id = a.question_id OFFSET 0) q
-WHERE q.last_correct GROUP BY a.topic
+    AND question_id = a.question_id OFFSET 0) q ON true
+GROUP BY a.topic
 """
 
 # Rows read back that fail their checks (`quiz.store.api.count` and the like).
@@ -674,17 +674,14 @@ class PostgresStore:
         self, profile: str, bank: str, questions: Mapping[str, Sequence[str]], now: float,
         curve: Curve,
     ) -> dict[str, TopicCards]:  # fmt: skip
-        factor, decay = curve
-        pairs = [(qid, topic) for topic, qids in questions.items() for qid in qids]
-        if not pairs:
+        asked = {qid: topic for topic, qids in questions.items() for qid in qids}
+        if not asked:
             return {}
-        ids, topics = (list(column) for column in zip(*pairs, strict=True))
-        args = {"profile": profile, "bank": bank, "ids": ids, "topics": topics, "now": now}
+        factor, decay = curve
+        args = {"profile": profile, "bank": bank, "asked": json.dumps(asked), "now": now,
+                "factor": factor, "decay": decay}  # fmt: skip
         with self._synced() as cursor:
-            cards = cursor.execute(_TOPIC_CARDS, args | {"factor": factor, "decay": decay})
-            rows = cards.fetchall()
-            rows += cursor.execute(_TOPIC_KNOWN, args).fetchall()
-        return topic_cards(rows)
+            return topic_cards(cursor.execute(_TOPIC_CARDS, args).fetchall())
 
     @_damaged_rows
     def due_cards(

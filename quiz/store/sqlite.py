@@ -227,29 +227,24 @@ FROM (SELECT * FROM sessions WHERE profile = ? AND bank = ?
 JOIN session_topics st ON st.session_id = s.id
 GROUP BY s.id ORDER BY s.started DESC, s.id DESC
 """
-# Per topic: cards, those due in (re)learning and in review, their summed recall, how many.
-# The bank's questions as (id, topic): counted by the bank's topics, not the stored ones, and
-# only the questions the bank still has.
-# One topic's questions, its ids given by the bank as a JSON array: counted by the bank's
-# topic, not the stored one, and only the questions the bank still has.
+# One topic: its cards, those due in (re)learning and in review, their summed recall, how
+# many were predicted, and its questions known. Its question ids come from the bank as a
+# JSON array: counted by the bank's topic, not the stored one, and only the questions the
+# bank still has, each read by its key.
 _TOPIC_CARDS = """
-SELECT :topic, COUNT(*),
+SELECT :topic, COUNT(c.due),
     SUM(CASE WHEN c.due <= :now AND (c.state IS NULL OR c.state <> 2) THEN 1 ELSE 0 END),
     SUM(CASE WHEN c.due <= :now AND c.state = 2 THEN 1 ELSE 0 END),
     SUM(CASE WHEN c.reviewed IS NULL OR NOT c.stability > 0 THEN NULL
         WHEN q.last_correct = 0 THEN 0.0
         ELSE pow(1 + :factor * max(0, floor((:now - c.reviewed) / 86400.0)) / c.stability,
                  :decay) END),
-    SUM(CASE WHEN c.reviewed IS NOT NULL AND c.stability > 0 THEN 1 ELSE 0 END)
-FROM json_each(:ids) a CROSS JOIN cards c
-    ON c.profile = :profile AND c.bank = :bank AND c.question_id = a.value
+    SUM(CASE WHEN c.reviewed IS NOT NULL AND c.stability > 0 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN q.last_correct = 1 THEN 1 ELSE 0 END)
+FROM json_each(:ids) a
+LEFT JOIN cards c ON c.profile = :profile AND c.bank = :bank AND c.question_id = a.value
 LEFT JOIN question_stats q
-    ON q.profile = c.profile AND q.bank = c.bank AND q.question_id = c.question_id
-"""
-_TOPIC_KNOWN = """
-SELECT :topic, COUNT(*) FROM json_each(:ids) a CROSS JOIN question_stats q
     ON q.profile = :profile AND q.bank = :bank AND q.question_id = a.value
-WHERE q.last_correct = 1
 """
 _RECORD_SESSION_TOPIC = """
 INSERT INTO session_topics (profile, bank, topic, session_id, attempts, correct)
@@ -641,10 +636,7 @@ class SQLiteStore:
         rows = []
         for topic, ids in questions.items():  # through the primary key, a topic at a time
             asked = args | {"topic": topic, "ids": json.dumps(ids)}
-            for query in (_TOPIC_CARDS, _TOPIC_KNOWN):
-                found = self.db.execute(query, asked).fetchone()
-                if found[1]:  # a count: none, no row (as PostgreSQL's GROUP BY gives)
-                    rows.append(found)
+            rows.append(self.db.execute(_TOPIC_CARDS, asked).fetchone())
         return topic_cards(rows)
 
     @_guarded

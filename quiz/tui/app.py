@@ -240,7 +240,7 @@ class QuizApp(App[None]):
         session = event.session
         await call_store(self.study.store, session.end)
         self.active = None
-        self.home.scores_changed({q.topic for q in session.questions})
+        self.home.scores_changed({r.question.topic for r in session.results})
         # Help, the palette or a dialog may be open on top (the time ran out under it): they
         # close with the session, so that nothing leads back to it.
         while not isinstance(self.screen, QuestionScreen) and len(self.screen_stack) > 1:

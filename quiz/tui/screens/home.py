@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterable, Sequence
 
 from fsrs import Scheduler
@@ -13,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Static
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from quiz.core import modes
 from quiz.core.modes import MODES
@@ -77,6 +80,8 @@ class HomeScreen(Screen[None]):
         self.fitted = layout(COLUMNS, [], 80)  # the table's columns, fitted to the width
         self.fitted_width = 0  # the width they were last fitted to
         self.changed: set[str] = set()  # topics a session answered since they were read
+        self.updated: set[str] = set()  # those read again since, not yet shown
+        self.reader: Worker[None] | None = None  # reading them again, if it is
         self.in_session = False  # a session covers the screen: its end clears the selection
 
     def compose(self) -> ComposeResult:
@@ -111,33 +116,52 @@ class HomeScreen(Screen[None]):
         self.in_session = isinstance(self.app.screen, QuestionScreen)
 
     async def on_screen_resume(self) -> None:
+        if self.changed or self.updated:  # back from a session; help and the rest change none
+            await self.reload()
         if self.in_session:
             self.in_session = False
-            self.selected.clear()
-        if self.changed:  # back from a session: show the new scores; help and the rest changed none
-            await self.reload()
+            if self.selected:
+                self.selected.clear()
+                self._redraw()
 
     def scores_changed(self, topics: Iterable[str]) -> None:
-        """A session answered questions of these topics: read them again when this screen
-        is shown next."""
+        """A session answered questions of these topics: read them again now, while its
+        summary is on screen, so that this screen shows them at once when it comes back."""
         self.changed.update(topics)
+        if self.changed:  # a store that fails here is told of by reload
+            self.reader = self.run_worker(
+                self._read_changed(), group="changed", exclusive=True, exit_on_error=False
+            )
+
+    async def _read_changed(self) -> None:
+        await asyncio.sleep(0)  # what covers this screen is drawn first
+        topics = [t for t in self.topics if t in self.changed]
+        reading = await call_store(self.study.store, lambda: self.progress.read(topics))
+        self.progress.keep(reading)
+        self.changed.difference_update(topics)
+        self.updated.update(topics)
 
     async def reload(self) -> None:
-        """Read again, before the next frame, the topics a session changed and those on
-        screen; then the others, between frames (their cards may have come due since)."""
-        table = self.query_one(TopicTable)
-        start = table.scroll_offset.y
-        shown = self.topics[start : start + table.size.height]
-        first = [t for t in self.topics if t in self.changed or t in shown]
+        """Show the topics a session changed: read while its summary was shown, or now
+        (before the next frame) if it closed first. The others are read again between
+        frames: their cards may have come due since."""
+        if self.reader is not None:
+            with contextlib.suppress(WorkerFailed, WorkerCancelled):
+                await self.reader.wait()
+            self.reader = None
+        first = [t for t in self.topics if t in self.changed]
+        if first:  # not read yet: the summary closed at once, or the reading failed
+            try:
+                reading = await call_store(self.study.store, lambda: self.progress.read(first))
+            except StoreError as exc:
+                self._unreadable(exc)
+            else:
+                self.progress.keep(reading)
+        shown = self.changed | self.updated
         self.changed.clear()
-        try:
-            reading = await call_store(self.study.store, lambda: self.progress.read(first))
-        except StoreError as exc:
-            self._unreadable(exc)
-        else:
-            self.progress.keep(reading)
-        self._redraw(fit=True, topics=first)
-        self.call_after_refresh(self._read_rest, [t for t in self.topics if t not in first])
+        self.updated.clear()
+        self._redraw(fit=True, topics=[t for t in self.topics if t in shown])
+        self.call_after_refresh(self._read_rest, [t for t in self.topics if t not in shown])
 
     def _read_now(self, topics: Sequence[str]) -> None:
         try:
