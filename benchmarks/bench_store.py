@@ -4,10 +4,13 @@
 Each figure is measured beside a baseline in the same run:
 - record: `store.record` (the answer row, three summary upserts, one commit) beside a bare
   one-row INSERT and COMMIT on a raw connection of the same engine;
-- home reads: `topic_summary` (20 topics), `question_stats` and `cards` for one profile, on the
+- home reads: `topic_summary` and `topic_cards` (20 topics) for one profile, on the
   big store, beside the same reads on a store of 1,000 answers (the cost must not grow with the
   history) and beside the naive GROUP BY over that profile's answers;
-- SQLite only: opening the big file (`PRAGMA quick_check` reads all of it).
+- SQLite only: opening the big file (`PRAGMA quick_check` reads all of it);
+- bytes per answer: what the history costs (each answer's row, its indexes and its session's
+  per-topic summary), then the whole database over the answers (with a card and the latest
+  result per profile and question: bounded by profiles x questions, not by the history).
 
 PostgreSQL runs on a throwaway server started by tests/pg.py (Unix socket, fsync off).
 
@@ -19,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,20 +52,31 @@ TOPICS = topic_names(TOPIC_COUNT)
 ASKED = {t: [f"q{n}" for n in range(i, QUESTIONS, TOPIC_COUNT)] for i, t in enumerate(TOPICS)}
 PER_SESSION = 200
 BANK = "Bank"
+# A learner's card as fsrs writes it, about as long as the real ones.
+CARD = (
+    '{"card_id": 1796298044469, "state": 2, "step": null, "stability": 10.0, "difficulty":'
+    ' 5.1, "due": "2001-09-19T01:46:40+00:00", "last_review": "2001-09-09T01:46:40+00:00"}'
+)
 
 # One statement per summary table, built from the answers by GROUP BY.
 SUMMARIES = [
-    "INSERT INTO topic_stats SELECT profile, bank, topic, COUNT(*), SUM({int_correct}),"
-    " MAX(answered_at), 0, 0 FROM answers GROUP BY profile, bank, topic",
-    "INSERT INTO session_topics SELECT profile, bank, topic, session_id, COUNT(*),"
-    " SUM({int_correct}) FROM answers GROUP BY profile, bank, topic, session_id",
-    "INSERT INTO question_stats SELECT profile, bank, question_id, MIN(topic), COUNT(*),"
-    " SUM(1 - {int_correct}), {last}, MAX(answered_at) FROM answers"
-    " GROUP BY profile, bank, question_id",
+    "INSERT INTO topic_stats SELECT s.profile, s.bank, a.topic, COUNT(*), SUM({int_correct}),"
+    " MAX(a.answered_at), 0, 0 FROM answers a JOIN sessions s ON s.id = a.session_id"
+    " GROUP BY s.profile, s.bank, a.topic",
+    "INSERT INTO session_topics SELECT s.profile, s.bank, a.topic, a.session_id, COUNT(*),"
+    " SUM({int_correct}) FROM answers a JOIN sessions s ON s.id = a.session_id"
+    " GROUP BY s.profile, s.bank, a.topic, a.session_id",
+    "INSERT INTO question_stats SELECT s.profile, s.bank, a.question_id, MIN(a.topic), COUNT(*),"
+    " SUM(1 - {int_correct}), {last}, MAX(a.answered_at)"
+    " FROM answers a JOIN sessions s ON s.id = a.session_id"
+    " GROUP BY s.profile, s.bank, a.question_id",
     # A review card, stability 10 days, for each question answered right: all due by now.
-    "INSERT INTO cards SELECT profile, bank, question_id, MIN(topic), '{{}}',"
-    " MAX(answered_at) + 864000, 2, 10.0, MAX(answered_at)"
-    " FROM answers WHERE {int_correct} = 1 GROUP BY profile, bank, question_id",
+    "INSERT INTO cards SELECT s.profile, s.bank, a.question_id, MIN(a.topic), '"
+    + CARD.replace("{", "{{").replace("}", "}}")
+    + "',"
+    " MAX(a.answered_at) + 864000, 2, 10.0, MAX(a.answered_at)"
+    " FROM answers a JOIN sessions s ON s.id = a.session_id WHERE {int_correct} = 1"
+    " GROUP BY s.profile, s.bank, a.question_id",
 ]
 
 
@@ -72,22 +88,24 @@ def fill_sqlite(
     sessions = max(1, answers // PER_SESSION)
     db.execute("PRAGMA synchronous = OFF")
     db.executemany(
-        "INSERT INTO profiles VALUES (?, ?, 1e9)",
-        ((f"p{p:03d}", f"p{p:03d}") for p in range(profiles)),
+        "INSERT INTO profiles VALUES (?, ?, ?, 1e9)",
+        ((p + 1, f"p{p:03d}", f"p{p:03d}") for p in range(profiles)),
     )
+    db.execute("INSERT OR IGNORE INTO banks VALUES (1, 'Bank', 'Bank', 1e9)")
     db.executemany(
         "INSERT INTO sessions (id, profile, bank, mode, seed, started, ended, uuid)"
-        " VALUES (?, ?, 'Bank', 'practice', NULL, ?, ?, ?)",
-        ((s, f"p{s % profiles:03d}", 1e9 + s, 1e9 + s + 600, f"s-{s}")
+        " VALUES (?, ?, 1, 'practice', NULL, ?, ?, ?)",
+        ((s, s % profiles + 1, 1e9 + s, 1e9 + s + 600, str(uuid.uuid4()))
          for s in range(1, sessions + 1)),
     )  # fmt: skip
     db.executemany(
-        "INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
-        " seconds, answered_at, question_hash, score, uuid)"
-        " VALUES (?, ?, 'Bank', ?, ?, 'x', ?, 3.0, ?, 'h', ?, ?)",
+        "INSERT INTO answers (session_id, question_id, topic, given, correct, seconds,"
+        " answered_at, question_hash, score, unanswered, late, overridden, uuid)"
+        " VALUES (?, ?, ?, 'x', ?, 3.0, ?, ?, ?, 0, 0, 0, ?)",
         (
-            (s := i // PER_SESSION % sessions + 1, f"p{s % profiles:03d}", f"q{i % questions}",
-             f"topic{i % topics:04d}", int(i % 10 < 7), 1e9 + i, float(i % 10 < 7), f"a-{i}")
+            (i // PER_SESSION % sessions + 1, f"q{i % questions}", f"topic{i % topics:04d}",
+             int(i % 10 < 7), 1e9 + i + 0.25, question_hash(i % questions), float(i % 10 < 7),
+             uuid.uuid4().bytes)
             for i in range(answers)
         ),
     )  # fmt: skip
@@ -106,25 +124,31 @@ def fill_postgres(
     sessions = max(1, answers // PER_SESSION)
     with psycopg.connect(url) as db:
         db.execute(
-            "INSERT INTO profiles SELECT 'p' || lpad(p::text, 3, '0'), 'p', 1e9"
-            " FROM generate_series(0, %s - 1) p",
+            "INSERT INTO profiles (name, display_name, created)"
+            " SELECT 'p' || lpad(p::text, 3, '0'), 'p', 1e9 FROM generate_series(0, %s - 1) p",
             (profiles,),
         )
         db.execute(
+            "INSERT INTO banks (key, title, created) VALUES ('Bank', 'Bank', 1e9)"
+            " ON CONFLICT DO NOTHING"
+        )
+        db.execute(
             "INSERT INTO sessions (uuid, profile, bank, mode, started, ended)"
-            " SELECT gen_random_uuid(), 'p' || lpad((s %% %s)::text, 3, '0'), 'Bank',"
-            " 'practice', 1e9 + s, 1e9 + s + 600 FROM generate_series(1, %s) s ORDER BY s",
+            " SELECT gen_random_uuid(), s %% %s + (SELECT MIN(id) FROM profiles),"
+            " (SELECT id FROM banks WHERE key = 'Bank'), 'practice', 1e9 + s, 1e9 + s + 600"
+            " FROM generate_series(1, %s) s ORDER BY s",
             (profiles, sessions),
         )
         db.execute(
-            "INSERT INTO answers (uuid, session_id, profile, bank, question_id, topic, given,"
-            " correct, score, unanswered, late, overridden, seconds, answered_at, question_hash)"
-            " SELECT gen_random_uuid(), s.id, s.profile, 'Bank', 'q' || (i %% %s),"
+            "INSERT INTO answers (uuid, session_id, question_id, topic, given, correct, score,"
+            " unanswered, late, overridden, seconds, answered_at, question_hash)"
+            " SELECT gen_random_uuid(), s.id, 'q' || (i %% %s),"
             " 'topic' || lpad((i %% %s)::text, 4, '0'), 'x', i %% 10 < 7,"
-            " (i %% 10 < 7)::int, false, false, false, 3.0, 1e9 + i, 'h'"
+            " (i %% 10 < 7)::int, false, false, false, 3.0, 1e9 + i + 0.25,"
+            " substr(md5((i %% %s)::text), 1, 16)"
             " FROM generate_series(0, %s - 1) i"
             " JOIN sessions s ON s.id = (i / %s) %% %s + (SELECT MIN(id) FROM sessions)",
-            (questions, topics, answers, PER_SESSION, sessions),
+            (questions, topics, questions, answers, PER_SESSION, sessions),
         )
         for statement in SUMMARIES:
             db.execute(
@@ -135,21 +159,39 @@ def fill_postgres(
         db.execute("ANALYZE")
 
 
-def stored_bytes(engine: str, url: str) -> int:
-    """The size of the database: the file (after a checkpoint), or every table and index."""
+def question_hash(n: int) -> str:
+    """A question's content hash, as long as the real ones."""
+    return hashlib.sha256(str(n).encode()).hexdigest()[:16]
+
+
+# What every answer adds: its row, its indexes and its session's per-topic summary. The
+# rest (a card and the latest result per profile and question, the per-topic totals) is
+# bounded by profiles x questions, however long the history grows.
+HISTORY = ("answers", "session_topics")
+
+
+def stored_bytes(engine: str, url: str) -> tuple[int, int]:
+    """The size of the history's tables with their indexes, and of the whole database."""
     if engine == "sqlite":
         path = url.removeprefix("sqlite://")
         with contextlib.closing(sqlite3.connect(path)) as db:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return Path(path).stat().st_size
+            row = db.execute(
+                "SELECT SUM(d.pgsize) FROM dbstat d JOIN sqlite_schema s ON s.name = d.name"
+                f" WHERE s.tbl_name IN {HISTORY}"
+            ).fetchone()
+        return int(row[0]), Path(path).stat().st_size
     import psycopg
 
     with psycopg.connect(url) as db:
         row = db.execute(
-            "SELECT SUM(pg_total_relation_size(oid)) FROM pg_class"
-            " WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+            "SELECT SUM(pg_total_relation_size(oid)) FILTER (WHERE relname = ANY(%s)),"
+            " SUM(pg_total_relation_size(oid)) FROM pg_class"
+            " WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
+            (list(HISTORY),),
         ).fetchone()
-    return int(row[0]) if row else 0
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 def median_ms(samples: list[float]) -> float:
@@ -205,8 +247,9 @@ def bare_insert(engine: str, url: str) -> Callable[[], None]:
 def naive(engine: str, url: str, profile: str) -> Callable[[], None]:
     """What the summary tables replace: a GROUP BY over the profile's answers."""
     query = (
-        "SELECT topic, COUNT(*), SUM({c}), MAX(answered_at) FROM answers"
-        " WHERE profile = '{p}' AND bank = 'Bank' GROUP BY topic"
+        "SELECT a.topic, COUNT(*), SUM({c}), MAX(a.answered_at) FROM answers a"
+        " JOIN sessions s ON s.id = a.session_id JOIN profiles p ON p.id = s.profile"
+        " WHERE p.name = '{p}' GROUP BY a.topic"
     )
     if engine == "sqlite":
         db: Any = sqlite3.connect(url.removeprefix("sqlite://"))
@@ -239,7 +282,13 @@ def measure(engine: str, url: str, small_url: str, args: argparse.Namespace) -> 
         started = time.perf_counter()
         open_store(url).close()
         print(f"  next open, checked today:       {1000 * (time.perf_counter() - started):7.1f} ms")
-    print(f"  bytes per answer, whole database: {stored_bytes(engine, url) / args.answers:7.0f}")
+    history, whole = stored_bytes(engine, url)
+    print(
+        f"  bytes per answer, its row, indexes and session summary: {history / args.answers:5.0f}"
+    )
+    print(
+        f"  bytes per answer, whole database (with cards and totals): {whole / args.answers:5.0f}"
+    )
     store, small = open_store(url), open_store(small_url)
     session = store.start_session("p000", BANK, "practice", None)
     counter = iter(range(10**9))

@@ -5,6 +5,7 @@ The app keeps running, says what was not saved, and every answer shown as saved 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ def faulty_app(tmp_path: Path, small_bank_path: Path) -> tuple[QuizApp, FaultyCo
 
 def saved_ids(app: QuizApp) -> set[str]:
     with sqlite3.connect(app.study.store.path) as db:  # type: ignore[arg-type]
-        return {row[0] for row in db.execute("SELECT uuid FROM answers")}
+        return {str(uuid.UUID(bytes=row[0])) for row in db.execute("SELECT uuid FROM answers")}
 
 
 async def answer(app: QuizApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -194,14 +195,16 @@ async def test_a_damaged_card_is_skipped_with_a_warning(
     tmp_path: Path, small_bank_path: Path
 ) -> None:
     app = open_app(tmp_path, small_bank_path)
+    owner = "(SELECT id FROM profiles WHERE name = 'ana'), (SELECT id FROM banks LIMIT 1)"
     with app.study.store._write() as db:
+        db.execute("INSERT INTO profiles (name, display_name, created) VALUES ('ana', 'ana', 0)")
         db.execute(
             "INSERT INTO cards (profile, bank, question_id, topic, card, due)"
-            " VALUES ('ana', 'Small bank', 'a-choice', 'alpha', '{not json', 0)"
+            f" VALUES ({owner}, 'a-choice', 'alpha', '{{not json', 0)"
         )
         db.execute(
             "INSERT INTO cards (profile, bank, question_id, topic, card, due)"
-            " VALUES ('ana', 'Small bank', 'a-tf', 'alpha', '{}', 0)"
+            f" VALUES ({owner}, 'a-tf', 'alpha', '{{}}', 0)"
         )
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, HomeScreen)  # the home screen reads the cards too

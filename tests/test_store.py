@@ -59,6 +59,49 @@ def test_a_database_from_schema_version_1_is_migrated(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_version_7_database_keeps_everything_under_integer_ids(tmp_path: Path) -> None:
+    sid, aid = "6f1c7b1e-0d0f-4b7e-9a57-3f4d1d2c9b10", "0b8e7c1a-2f3d-4c5b-8a9e-1d2c3b4a5f60"
+    old = sqlite3.connect(tmp_path / DB_NAME)
+    old.executescript(";".join(MIGRATIONS[:7]) + "; PRAGMA user_version = 7;")
+    for statement, values in [
+        ("INSERT INTO profiles VALUES (?, ?, ?)", ("ana", "Ana", 5.0)),
+        ("INSERT INTO banks VALUES (?, ?, ?)", ("bank-1", "Bank one", 5.0)),
+        ("INSERT INTO sessions (id, profile, bank, mode, seed, started, ended, uuid)"
+         " VALUES (1, 'ana', 'bank-1', 'practice', 3, 10.0, 20.0, ?)", (sid,)),
+        ("INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
+         " seconds, answered_at, question_hash, score, uuid)"
+         " VALUES (1, 'ana', 'bank-1', 'q0', 'alpha', 'x', 0, 1.0, 11.0, 'h', 0.0, ?)", (aid,)),
+        ("INSERT INTO topic_stats VALUES ('ana', 'bank-1', 'alpha', 1, 0, 11.0, 0, 0)", ()),
+        ("INSERT INTO session_topics VALUES ('ana', 'bank-1', 'alpha', 1, 1, 0)", ()),
+        ("INSERT INTO question_stats VALUES ('ana', 'bank-1', 'q0', 'alpha', 1, 1, 0, 11.0)", ()),
+        ("INSERT INTO cards VALUES ('ana', 'bank-1', 'q0', 'alpha', '{}', 12.0, 1, 2.0, 11.0)", ()),
+        # Someone known only by a card (copied in from another store) is kept too.
+        ("INSERT INTO cards VALUES ('ben', 'bank-1', 'q1', 'alpha', '{}', 12.0, 1, 2.0, 11.0)", ()),
+    ]:  # fmt: skip
+        old.execute(statement, values)
+    old.commit()
+    old.close()
+    store = SQLiteStore.open(tmp_path, clock=Clock())
+    assert store.db.execute("SELECT typeof(uuid), typeof(session_id) FROM answers").fetchall() == [
+        ("blob", "integer")
+    ]
+    [(sitting, answers)] = list(store.export("ana"))
+    assert (sitting.uuid, sitting.profile, sitting.bank, sitting.seed) == (sid, "ana", "bank-1", 3)
+    assert [(a.id, a.question_id, a.correct) for a in answers] == [(aid, "q0", False)]
+    assert [(p.name, p.display_name, p.answers) for p in store.profiles()] == [
+        ("ana", "Ana", 1), ("ben", "ben", 0)
+    ]  # fmt: skip
+    assert sorted((p, b, sorted(cards)) for p, b, cards in store.card_sets()) == [
+        ("ana", "bank-1", ["q0"]), ("ben", "bank-1", ["q1"])
+    ]  # fmt: skip
+    assert store.count_answers("ana", "bank-1") == 1
+    assert store.override(aid)  # found by its UUID, kept in 16 bytes
+    [alpha] = store.topic_summary("ana", "bank-1", ["alpha"])
+    assert (alpha.attempts, alpha.correct, alpha.best_streak) == (1, 1, 1)
+    assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()
+
+
 def test_a_database_from_a_newer_quiz_is_refused(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / DB_NAME)
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")

@@ -279,3 +279,50 @@ def test_the_location_never_shows_a_password(outbox: Path) -> None:
     with pytest.raises(StoreError) as caught:
         open_store("postgresql://ada:s3cret-pw@[::1/quiz")
     assert "s3cret" not in str(caught.value)
+
+
+def test_a_version_2_database_keeps_everything_under_integer_ids(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    sid, aid = "6f1c7b1e-0d0f-4b7e-9a57-3f4d1d2c9b10", "0b8e7c1a-2f3d-4c5b-8a9e-1d2c3b4a5f60"
+    database = pg_url.partition("@/")[2].partition("?")[0]
+    with pg_cluster.admin(database) as db:
+        for migration in MIGRATIONS[:2]:
+            db.execute(migration)
+        db.execute("CREATE TABLE schema_version (version integer NOT NULL)")
+        db.execute("INSERT INTO schema_version VALUES (2)")
+        for statement, values in [
+            ("INSERT INTO profiles VALUES (%s, %s, %s)", ("ana", "Ana", 5.0)),
+            ("INSERT INTO banks VALUES (%s, %s, %s)", ("bank-1", "Bank one", 5.0)),
+            ("INSERT INTO sessions (uuid, profile, bank, mode, seed, started, ended)"
+             " VALUES (%s, 'ana', 'bank-1', 'practice', 3, 10.0, 20.0)", (sid,)),
+            ("INSERT INTO answers (uuid, session_id, profile, bank, question_id, topic, given,"
+             " correct, score, unanswered, late, overridden, seconds, answered_at, question_hash)"
+             " SELECT %s, id, 'ana', 'bank-1', 'q0', 'alpha', 'x', false, 0, false, false, false,"
+             " 1.0, 11.0, 'h' FROM sessions", (aid,)),
+            ("INSERT INTO topic_stats VALUES ('ana', 'bank-1', 'alpha', 1, 0, 11.0, 0, 0)", ()),
+            ("INSERT INTO session_topics SELECT 'ana', 'bank-1', 'alpha', id, 1, 0 FROM sessions",
+             ()),
+            ("INSERT INTO question_stats VALUES ('ana', 'bank-1', 'q0', 'alpha', 1, 1, false, 11)",
+             ()),
+            ("INSERT INTO cards VALUES ('ana', 'bank-1', 'q0', 'alpha', '{}', 12, 1, 2.0, 11)", ()),
+            # Someone known only by a card (copied in from another store) is kept too.
+            ("INSERT INTO cards VALUES ('ben', 'bank-1', 'q1', 'alpha', '{}', 12, 1, 2.0, 11)", ()),
+        ]:  # fmt: skip
+            db.execute(statement, values)
+    with opened(pg_url) as store:
+        [(sitting, answers)] = list(store.export("ana"))
+        assert (sitting.uuid, sitting.profile, sitting.bank) == (sid, "ana", "bank-1")
+        assert [(a.id, a.question_id, a.correct) for a in answers] == [(aid, "q0", False)]
+        assert [(p.name, p.display_name, p.answers) for p in store.profiles()] == [
+            ("ana", "Ana", 1), ("ben", "ben", 0)
+        ]  # fmt: skip
+        assert sorted((p, b, sorted(cards)) for p, b, cards in store.card_sets()) == [
+            ("ana", "bank-1", ["q0"]), ("ben", "bank-1", ["q1"])
+        ]  # fmt: skip
+        assert store.count_answers("ana", "bank-1") == 1
+        assert store.override(aid)
+        [alpha] = store.topic_summary("ana", "bank-1", ["alpha"])
+        assert (alpha.attempts, alpha.correct, alpha.best_streak) == (1, 1, 1)
+        later = store.start_session("ana", "bank-1", "practice", None)  # ids go on from there
+        assert later.id > 1

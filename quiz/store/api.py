@@ -340,7 +340,6 @@ R = TypeVar("R")
 Y = TypeVar("Y")
 
 # Every table that keys rows on a bank, for moving a bank's progress to its new `id:`.
-BANK_TABLES = ("sessions", "answers", "topic_stats", "session_topics", "question_stats", "cards")
 
 
 def newer_schema(version: int) -> StoreError:

@@ -36,7 +36,6 @@ from psycopg.types.string import TextLoader
 from quiz.store.api import (
     ANSWER_COLUMNS,
     ATTEMPT_COLUMNS,
-    BANK_TABLES,
     TREND_SESSIONS,
     Answer,
     Attempt,
@@ -80,6 +79,19 @@ MIN_CONNECT_TIMEOUT_S = 2  # libpq waits at least this long, whatever it is told
 # pg_advisory_xact_lock keys: one client at a time migrates, or moves a bank's progress.
 _MIGRATION_LOCK = 0x7175_697A_0001
 _BANK_LOCK = 0x7175_697A_0002
+
+# For the move to integer ids (2 -> 3): every table that names a profile or a bank, the
+# names found in any of them, and the join from a table's names to their new ids.
+_OWNED = (
+    "profiles", "banks", "sessions", "answers", "topic_stats", "session_topics",
+    "question_stats", "cards",
+)  # fmt: skip
+_UNIQUE = (("profiles", "name"), ("banks", "key"), ("sessions", "uuid"), ("answers", "uuid"))
+_EVERY = " UNION ".join(
+    f"SELECT {{column}} FROM {table}"
+    for table in ("sessions", "topic_stats", "session_topics", "question_stats", "cards")
+)
+_OWNERS = "JOIN profiles_new p ON p.name = {table}.profile JOIN banks_new b ON b.key = {table}.bank"
 
 # Each entry takes the schema from its index to the next version; never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -182,13 +194,142 @@ MIGRATIONS: list[str] = [
     CREATE INDEX question_stats_by_topic ON question_stats (profile, bank, topic, last_correct);
     CREATE INDEX question_stats_missed ON question_stats (profile, bank, last_correct, last_at);
     """,
+    # 2 -> 3: as SQLite's 7 -> 8: every row kept under integer ids of its profile and bank,
+    # not their names; an answer reached through its session, so only its UUID, its id and
+    # its session index it. Each table is copied anew (an UPDATE would leave the old rows'
+    # space behind).
+    f"""
+    CREATE TABLE profiles_new (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        display_name text NOT NULL,
+        created double precision NOT NULL
+    );
+    INSERT INTO profiles_new (name, display_name, created)
+        SELECT name, display_name, created FROM profiles ORDER BY created, name;
+    INSERT INTO profiles_new (name, display_name, created)
+        SELECT profile, profile, 0 FROM ({_EVERY.format(column="profile")}) x
+        ON CONFLICT DO NOTHING;
+    CREATE TABLE banks_new (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        key text NOT NULL UNIQUE,
+        title text NOT NULL,
+        created double precision NOT NULL
+    );
+    INSERT INTO banks_new (key, title, created)
+        SELECT key, title, created FROM banks ORDER BY created, key;
+    INSERT INTO banks_new (key, title, created)
+        SELECT bank, bank, 0 FROM ({_EVERY.format(column="bank")}) x ON CONFLICT DO NOTHING;
+    CREATE TABLE sessions_new (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uuid uuid NOT NULL UNIQUE,
+        profile integer NOT NULL REFERENCES profiles_new (id),
+        bank integer NOT NULL REFERENCES banks_new (id),
+        mode text NOT NULL,
+        seed bigint,
+        started double precision NOT NULL,
+        ended double precision
+    );
+    INSERT INTO sessions_new OVERRIDING SYSTEM VALUE
+        SELECT s.id, s.uuid, p.id, b.id, s.mode, s.seed, s.started, s.ended
+        FROM sessions s {_OWNERS.format(table="s")};
+    CREATE TABLE answers_new (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uuid uuid NOT NULL UNIQUE,
+        session_id bigint NOT NULL REFERENCES sessions_new (id) ON DELETE CASCADE,
+        question_id text NOT NULL,
+        topic text NOT NULL,
+        given text NOT NULL,
+        correct boolean NOT NULL,
+        score double precision NOT NULL,
+        unanswered boolean NOT NULL,
+        late boolean NOT NULL,
+        overridden boolean NOT NULL,
+        seconds double precision NOT NULL,
+        answered_at double precision NOT NULL,
+        question_hash text NOT NULL,
+        response jsonb
+    );
+    INSERT INTO answers_new OVERRIDING SYSTEM VALUE
+        SELECT id, uuid, session_id, question_id, topic, given, correct, score, unanswered,
+        late, overridden, seconds, answered_at, question_hash, response FROM answers;
+    CREATE TABLE topic_stats_new (
+        profile integer NOT NULL,
+        bank integer NOT NULL,
+        topic text NOT NULL,
+        attempts integer NOT NULL,
+        correct integer NOT NULL,
+        last_at double precision NOT NULL,
+        streak integer NOT NULL,
+        best_streak integer NOT NULL,
+        PRIMARY KEY (profile, bank, topic)
+    );
+    INSERT INTO topic_stats_new SELECT p.id, b.id, t.topic, t.attempts, t.correct, t.last_at,
+        t.streak, t.best_streak FROM topic_stats t {_OWNERS.format(table="t")};
+    CREATE TABLE session_topics_new (
+        profile integer NOT NULL,
+        bank integer NOT NULL,
+        topic text NOT NULL,
+        session_id bigint NOT NULL REFERENCES sessions_new (id) ON DELETE CASCADE,
+        attempts integer NOT NULL,
+        correct integer NOT NULL,
+        PRIMARY KEY (profile, bank, topic, session_id)
+    );
+    INSERT INTO session_topics_new SELECT p.id, b.id, t.topic, t.session_id, t.attempts,
+        t.correct FROM session_topics t {_OWNERS.format(table="t")};
+    CREATE TABLE question_stats_new (
+        profile integer NOT NULL,
+        bank integer NOT NULL,
+        question_id text NOT NULL,
+        topic text NOT NULL,
+        attempts integer NOT NULL,
+        wrong integer NOT NULL,
+        last_correct boolean NOT NULL,
+        last_at double precision NOT NULL,
+        PRIMARY KEY (profile, bank, question_id)
+    );
+    INSERT INTO question_stats_new SELECT p.id, b.id, t.question_id, t.topic, t.attempts,
+        t.wrong, t.last_correct, t.last_at FROM question_stats t {_OWNERS.format(table="t")};
+    CREATE TABLE cards_new (
+        profile integer NOT NULL,
+        bank integer NOT NULL,
+        question_id text NOT NULL,
+        topic text NOT NULL,
+        card text NOT NULL,
+        due double precision NOT NULL,
+        state smallint,
+        stability double precision,
+        reviewed double precision,
+        PRIMARY KEY (profile, bank, question_id)
+    );
+    INSERT INTO cards_new SELECT p.id, b.id, t.question_id, t.topic, t.card, t.due, t.state,
+        t.stability, t.reviewed FROM cards t {_OWNERS.format(table="t")};
+    DROP TABLE {", ".join(_OWNED)};
+    {"".join(f"ALTER TABLE {table}_new RENAME TO {table};" for table in _OWNED)}
+    {"".join(f"ALTER INDEX {table}_new_pkey RENAME TO {table}_pkey;" for table in _OWNED)}
+    {
+        "".join(
+            f"ALTER INDEX {table}_new_{column}_key RENAME TO {table}_{column}_key;"
+            for table, column in _UNIQUE
+        )
+    }
+    SELECT setval(pg_get_serial_sequence('sessions', 'id'), GREATEST(MAX(id), 1)) FROM sessions;
+    SELECT setval(pg_get_serial_sequence('answers', 'id'), GREATEST(MAX(id), 1)) FROM answers;
+    CREATE INDEX sessions_by_profile ON sessions (profile, bank, started);
+    CREATE INDEX answers_by_session ON answers (session_id);
+    CREATE INDEX session_topics_by_session ON session_topics (session_id);
+    CREATE INDEX question_stats_by_topic ON question_stats (profile, bank, topic, last_correct);
+    CREATE INDEX question_stats_missed ON question_stats (profile, bank, last_correct, last_at);
+    CREATE INDEX cards_by_due ON cards (profile, bank, due);
+    CREATE INDEX cards_by_topic ON cards (profile, bank, topic, due);
+    """,
 ]
 _CARD_COLUMNS = 1  # the migration after which the card columns are filled from the JSON
 
 _INSERT_ANSWER = """
-INSERT INTO answers (uuid, session_id, profile, bank, question_id, topic, given, correct, score,
-                     unanswered, late, overridden, seconds, answered_at, question_hash, response)
-VALUES (%(uuid)s, %(session)s, %(profile)s, %(bank)s, %(qid)s, %(topic)s, %(given)s,
+INSERT INTO answers (uuid, session_id, question_id, topic, given, correct, score, unanswered,
+                     late, overridden, seconds, answered_at, question_hash, response)
+VALUES (%(uuid)s, %(session)s, %(qid)s, %(topic)s, %(given)s,
         %(correct)s, %(score)s, %(unanswered)s, %(late)s, %(overridden)s, %(seconds)s, %(at)s,
         %(hash)s, %(response)s::jsonb)
 ON CONFLICT (uuid) DO NOTHING
@@ -196,7 +337,9 @@ ON CONFLICT (uuid) DO NOTHING
 _RECORD_TOPIC = """
 INSERT INTO topic_stats AS t (profile, bank, topic, attempts, correct, last_at, streak,
                               best_streak)
-VALUES (%(profile)s, %(bank)s, %(topic)s, 1, %(correct)s::int, %(at)s, %(correct)s::int,
+VALUES ((SELECT id FROM profiles WHERE name = %(profile)s),
+        (SELECT id FROM banks WHERE key = %(bank)s),
+        %(topic)s, 1, %(correct)s::int, %(at)s, %(correct)s::int,
         %(correct)s::int)
 ON CONFLICT (profile, bank, topic) DO UPDATE SET
     attempts = t.attempts + 1,
@@ -208,14 +351,18 @@ ON CONFLICT (profile, bank, topic) DO UPDATE SET
 """
 _RECORD_SESSION_TOPIC = """
 INSERT INTO session_topics AS s (profile, bank, topic, session_id, attempts, correct)
-VALUES (%(profile)s, %(bank)s, %(topic)s, %(session)s, 1, %(correct)s::int)
+VALUES ((SELECT id FROM profiles WHERE name = %(profile)s),
+        (SELECT id FROM banks WHERE key = %(bank)s),
+        %(topic)s, %(session)s, 1, %(correct)s::int)
 ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
     attempts = s.attempts + 1, correct = s.correct + excluded.correct
 """
 _RECORD_QUESTION = """
 INSERT INTO question_stats AS q (profile, bank, question_id, topic, attempts, wrong,
                                  last_correct, last_at)
-VALUES (%(profile)s, %(bank)s, %(qid)s, %(topic)s, 1, 1 - %(correct)s::int, %(correct)s, %(at)s)
+VALUES ((SELECT id FROM profiles WHERE name = %(profile)s),
+        (SELECT id FROM banks WHERE key = %(bank)s),
+        %(qid)s, %(topic)s, 1, 1 - %(correct)s::int, %(correct)s, %(at)s)
 ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     topic = excluded.topic,
     attempts = q.attempts + 1,
@@ -224,13 +371,21 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
                    ELSE q.last_correct END,
     last_at = GREATEST(q.last_at, excluded.last_at)
 """
-_SAVE_CARD = """
+_SAVE_CARD_BY_ID = """
 INSERT INTO cards (profile, bank, question_id, topic, card, due, state, stability, reviewed)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+VALUES ({profile}, {bank}, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     topic = excluded.topic, card = excluded.card, due = excluded.due, state = excluded.state,
     stability = excluded.stability, reviewed = excluded.reviewed
 """
+_SAVE_CARD = _SAVE_CARD_BY_ID.format(
+    profile="(SELECT id FROM profiles WHERE name = %s)",
+    bank="(SELECT id FROM banks WHERE key = %s)",
+)  # the card of a profile and bank named
+_SAVE_CARD_BY_ID = _SAVE_CARD_BY_ID.format(profile="%s", bank="%s")
+# The ids rows keep for a profile and a bank, by their names; a table's ids as names.
+_IDS = "SELECT (SELECT id FROM profiles WHERE name = %s), (SELECT id FROM banks WHERE key = %s)"
+_NAMES = "JOIN profiles p ON p.id = {table}.profile JOIN banks b ON b.id = {table}.bank"
 # Per topic: cards, those due in (re)learning and in review, their summed recall, how many
 # were predicted, and questions known. The bank's questions come as one JSON object of
 # id -> topic (one parameter: an array of thousands costs more to send than to count), so
@@ -296,6 +451,7 @@ class PostgresStore:
         self._offline = ""
         # The app calls a remote store from worker threads: one call at a time.
         self._lock = threading.RLock()
+        self._known: dict[tuple[str, str], tuple[int, int]] = {}  # ids never change
 
     @classmethod
     def open(
@@ -448,6 +604,17 @@ class PostgresStore:
                 self.outbox.push(operation)
                 return None
 
+    def _ids(self, cursor: Cursor, profile: str, bank: str) -> tuple[int, int]:
+        """The integer ids rows keep for this profile and bank, asked of the server once
+        (they never change); 0, which no row has, for one not known yet."""
+        found = self._known.get((profile, bank))
+        if found is None:
+            row = cursor.execute(_IDS, (profile, bank)).fetchone()
+            if row is None or row[0] is None or row[1] is None:
+                return 0, 0
+            found = self._known[profile, bank] = int(row[0]), int(row[1])
+        return found
+
     # --- what a fault says ----------------------------------------------------------------
 
     def _hide(self, text: str) -> str:
@@ -486,11 +653,14 @@ class PostgresStore:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_BANK_LOCK,))
             known = cursor.execute("SELECT title FROM banks WHERE key = %s", (key,)).fetchone()
             if known is None and key != title and _has_progress(cursor, title):
-                for table in BANK_TABLES:
-                    cursor.execute(f"UPDATE {table} SET bank = %s WHERE bank = %s", (key, title))
-                cursor.execute("DELETE FROM banks WHERE key = %s", (title,))
-            if known is None:
-                cursor.execute("INSERT INTO banks VALUES (%s, %s, %s)", (key, title, self.clock()))
+                # Kept under its title until it had an id: the progress goes with the id.
+                cursor.execute("UPDATE banks SET key = %s WHERE key = %s", (key, title))
+                self._known.clear()
+            elif known is None:
+                cursor.execute(
+                    "INSERT INTO banks (key, title, created) VALUES (%s, %s, %s)",
+                    (key, title, self.clock()),
+                )
             elif known[0] != title:
                 cursor.execute("UPDATE banks SET title = %s WHERE key = %s", (title, key))
 
@@ -534,40 +704,45 @@ class PostgresStore:
     @_damaged_rows
     def merge_cards(self, profile: str, bank: str, cards: Mapping[str, tuple[str, Card]]) -> int:
         with self._synced() as cursor:
+            pid, bid = _owner(cursor, profile, bank, self.clock())
             added = 0
             for qid, (topic, card) in cards.items():
                 cursor.execute(
                     "INSERT INTO cards VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
                     " ON CONFLICT DO NOTHING",
-                    (profile, bank, qid, topic, *card_columns(card)),
+                    (pid, bid, qid, topic, *card_columns(card)),
                 )
                 added += cursor.rowcount
             return added
 
     @_damaged_rows
     def reset(self, profile: str, bank: str, topic: str | None = None) -> int:
-        where, args = "profile = %s AND bank = %s", [profile, bank]
-        if topic is not None:
-            where, args = where + " AND topic = %s", [*args, topic]
         with self._synced() as cursor:
-            removed = cursor.execute(f"DELETE FROM answers WHERE {where}", args).rowcount
+            owner = self._ids(cursor, profile, bank)
+            where, args = "profile = %s AND bank = %s", list[object](owner)
+            if topic is not None:
+                where, args = where + " AND topic = %s", [*args, topic]
+            removed = cursor.execute(
+                "DELETE FROM answers WHERE session_id IN"
+                " (SELECT id FROM sessions WHERE profile = %s AND bank = %s)"
+                + (" AND topic = %s" if topic is not None else ""),
+                args,
+            ).rowcount
             for table in ("topic_stats", "session_topics", "question_stats", "cards"):
                 cursor.execute(f"DELETE FROM {table} WHERE {where}", args)
             if topic is None:
-                cursor.execute(
-                    "DELETE FROM sessions WHERE profile = %s AND bank = %s", (profile, bank)
-                )
+                cursor.execute("DELETE FROM sessions WHERE profile = %s AND bank = %s", owner)
         return removed
 
     # --- what it answers ------------------------------------------------------------------
 
     @_damaged_rows.rows
     def export(self, profile: str | None = None) -> Iterator[tuple[Sitting, list[Answer]]]:
-        where, args = ("WHERE profile = %s", (profile,)) if profile is not None else ("", ())
+        where, args = ("WHERE p.name = %s", (profile,)) if profile is not None else ("", ())
         with self._synced() as cursor:
             sittings = cursor.execute(
-                "SELECT id, uuid, profile, bank, mode, seed, started, ended FROM sessions"
-                f" {where} ORDER BY started, id",
+                "SELECT s.id, s.uuid, p.name, b.key, s.mode, s.seed, s.started, s.ended"
+                f" FROM sessions s {_NAMES.format(table='s')} {where} ORDER BY s.started, s.id",
                 args,
             ).fetchall()
         for sid, *fields in sittings:  # one short transaction per sitting
@@ -583,10 +758,12 @@ class PostgresStore:
     def card_sets(
         self, profile: str | None = None
     ) -> Iterator[tuple[str, str, dict[str, tuple[str, Card]]]]:
-        where, args = ("WHERE profile = %s", (profile,)) if profile is not None else ("", ())
+        where, args = ("WHERE p.name = %s", (profile,)) if profile is not None else ("", ())
         with self._synced() as cursor:
             rows = cursor.execute(
-                f"SELECT profile, bank, question_id, topic, card, due FROM cards {where}", args
+                "SELECT p.name, b.key, c.question_id, c.topic, c.card, c.due"
+                f" FROM cards c {_NAMES.format(table='c')} {where}",
+                args,
             ).fetchall()
         yield from card_sets(rows)
 
@@ -595,7 +772,7 @@ class PostgresStore:
         with self._synced() as cursor:
             rows = cursor.execute(
                 "SELECT p.name, p.display_name, p.created,"
-                " (SELECT COALESCE(SUM(attempts), 0) FROM topic_stats t WHERE t.profile = p.name)"
+                " (SELECT COALESCE(SUM(attempts), 0) FROM topic_stats t WHERE t.profile = p.id)"
                 " FROM profiles p ORDER BY p.name"
             ).fetchall()
         return [profile_record(*row) for row in rows]
@@ -605,8 +782,9 @@ class PostgresStore:
         self, profile: str, bank: str, topics: Iterable[str], last_sessions: int = TREND_SESSIONS
     ) -> list[TopicStats]:
         topics = list(topics)
-        args = {"profile": profile, "bank": bank, "topics": topics, "limit": last_sessions}
         with self._synced() as cursor:
+            pid, bid = self._ids(cursor, profile, bank)
+            args = {"profile": pid, "bank": bid, "topics": topics, "limit": last_sessions}
             totals = {
                 row[0]: row
                 for row in cursor.execute(
@@ -632,10 +810,10 @@ class PostgresStore:
     def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
         with self._synced() as cursor:
             rows = cursor.execute(
-                f"SELECT {ATTEMPT_COLUMNS} FROM answers a JOIN sessions s ON s.id = a.session_id"
-                " WHERE a.profile = %s AND a.bank = %s AND a.question_id = %s"
+                f"SELECT {ATTEMPT_COLUMNS} FROM sessions s JOIN answers a ON a.session_id = s.id"
+                " WHERE s.profile = %s AND s.bank = %s AND a.question_id = %s"
                 " ORDER BY a.answered_at, a.id",
-                (profile, bank, question_id),
+                (*self._ids(cursor, profile, bank), question_id),
             ).fetchall()
         return [stored_attempt(row) for row in rows]
 
@@ -652,7 +830,8 @@ class PostgresStore:
                 "  WHERE st.profile = %(profile)s AND st.bank = %(bank)s AND st.topic = t.topic"
                 "  ORDER BY st.session_id DESC LIMIT %(limit)s) x"
                 " ORDER BY t.n, x.session_id",
-                {"topics": list(topics), "profile": profile, "bank": bank, "limit": limit},
+                {"topics": list(topics), "limit": limit}
+                | dict(zip(("profile", "bank"), self._ids(cursor, profile, bank), strict=True)),
             ).fetchall()
         return topic_history(rows)
 
@@ -665,7 +844,7 @@ class PostgresStore:
             rows = cursor.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
                 f" FROM question_stats WHERE profile = %s AND bank = %s{where}",
-                (profile, bank, *([list(topics)] if topics else [])),
+                (*self._ids(cursor, profile, bank), *([list(topics)] if topics else [])),
             ).fetchall()
         return {row[0]: question_record(*row) for row in rows}
 
@@ -678,10 +857,11 @@ class PostgresStore:
         if not asked:
             return {}
         factor, decay = curve
-        args = {"profile": profile, "bank": bank, "asked": json.dumps(asked), "now": now,
-                "factor": factor, "decay": decay}  # fmt: skip
+        args = {"asked": json.dumps(asked), "now": now, "factor": factor, "decay": decay}
         with self._synced() as cursor:
-            return topic_cards(cursor.execute(_TOPIC_CARDS, args).fetchall())
+            pid, bid = self._ids(cursor, profile, bank)
+            rows = cursor.execute(_TOPIC_CARDS, args | {"profile": pid, "bank": bid}).fetchall()
+        return topic_cards(rows)
 
     @_damaged_rows
     def due_cards(
@@ -692,7 +872,13 @@ class PostgresStore:
             rows = cursor.execute(
                 "SELECT question_id, card FROM cards WHERE profile = %s AND bank = %s"
                 f" AND due <= %s{where} ORDER BY due, question_id LIMIT %s OFFSET %s",
-                (profile, bank, now, *([list(topics)] if topics else []), limit, skip),
+                (
+                    *self._ids(cursor, profile, bank),
+                    now,
+                    *([list(topics)] if topics else []),
+                    limit,
+                    skip,
+                ),
             ).fetchall()
         return [(qid, card) for qid, card in rows]
 
@@ -702,7 +888,7 @@ class PostgresStore:
             rows = cursor.execute(
                 "SELECT question_id FROM cards WHERE profile = %s AND bank = %s"
                 " AND question_id = ANY(%s)",
-                (profile, bank, list(question_ids)),
+                (*self._ids(cursor, profile, bank), list(question_ids)),
             ).fetchall()
         return {qid for (qid,) in rows}
 
@@ -716,7 +902,12 @@ class PostgresStore:
                 "SELECT question_id FROM question_stats WHERE profile = %s AND bank = %s"
                 f" AND NOT last_correct{where} ORDER BY last_at DESC, question_id DESC"
                 " LIMIT %s OFFSET %s",
-                (profile, bank, *([list(topics)] if topics else []), limit, skip),
+                (
+                    *self._ids(cursor, profile, bank),
+                    *([list(topics)] if topics else []),
+                    limit,
+                    skip,
+                ),
             ).fetchall()
         return [qid for (qid,) in rows]
 
@@ -731,29 +922,31 @@ class PostgresStore:
                 " JOIN session_topics st ON st.session_id = s.id"
                 " GROUP BY s.id, s.mode, s.seed, s.started, s.ended"
                 " ORDER BY s.started DESC, s.id DESC",
-                (profile, bank, limit),
+                (*self._ids(cursor, profile, bank), limit),
             ).fetchall()
         return [session_record(*row) for row in rows]
 
     @_damaged_rows
     def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
         with self._synced() as cursor:
-            rows = cursor.execute(
-                "SELECT question_id, seconds FROM answers WHERE profile = %s AND bank = %s"
-                " AND correct ORDER BY answered_at DESC LIMIT %s",
-                (profile, bank, limit),
+            rows = cursor.execute(  # the latest sessions first, through their index
+                "SELECT a.question_id, a.seconds FROM sessions s JOIN answers a"
+                " ON a.session_id = s.id WHERE s.profile = %s AND s.bank = %s AND a.correct"
+                " ORDER BY s.started DESC, s.id DESC, a.id DESC LIMIT %s",
+                (*self._ids(cursor, profile, bank), limit),
             ).fetchall()
         return [(qid, seconds) for qid, seconds in rows]
 
     @_damaged_rows
     def count_answers(self, profile: str, bank: str, topic: str | None = None) -> int:
-        query, args = (
-            "SELECT COUNT(*) FROM answers WHERE profile = %s AND bank = %s",
-            [profile, bank],
+        """Each answer counts once in its topic's attempts."""
+        query = (
+            "SELECT COALESCE(SUM(attempts), 0) FROM topic_stats WHERE profile = %s AND bank = %s"
         )
-        if topic is not None:
-            query, args = query + " AND topic = %s", [*args, topic]
         with self._synced() as cursor:
+            args: list[object] = list(self._ids(cursor, profile, bank))
+            if topic is not None:
+                query, args = query + " AND topic = %s", [*args, topic]
             row = cursor.execute(query, args).fetchone()
         return int(row[0]) if row else 0
 
@@ -779,18 +972,12 @@ def _apply(cursor: Cursor, operation: Operation, now: float) -> int:
 
 def _add_session(cursor: Cursor, sitting: Sitting) -> int:
     """Create the sitting (and its profile and bank) unless its UUID is known; its id."""
-    for table, key in (("profiles", sitting.profile), ("banks", sitting.bank)):
-        cursor.execute(
-            f"INSERT INTO {table} VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-            (key, key, sitting.started),
-        )
     cursor.execute(
         "INSERT INTO sessions (uuid, profile, bank, mode, seed, started, ended)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (uuid) DO NOTHING",
         (
             sitting.uuid,
-            sitting.profile,
-            sitting.bank,
+            *_owner(cursor, sitting.profile, sitting.bank, sitting.started),
             sitting.mode,
             sitting.seed,
             sitting.started,
@@ -834,8 +1021,9 @@ def _add_answer(cursor: Cursor, session: Session, answer: Answer, now: float) ->
 def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
     """Count a wrong answer as right, correcting every summary; False: no such answer."""
     found = cursor.execute(
-        "SELECT session_id, profile, bank, question_id, topic, answered_at FROM answers"
-        " WHERE uuid = %s AND NOT correct AND NOT unanswered FOR UPDATE",
+        "SELECT a.session_id, s.profile, s.bank, a.question_id, a.topic, a.answered_at"
+        " FROM answers a JOIN sessions s ON s.id = a.session_id"
+        " WHERE a.uuid = %s AND NOT a.correct AND NOT a.unanswered FOR UPDATE OF a",
         (answer_id,),
     ).fetchone()
     if found is None:
@@ -847,8 +1035,10 @@ def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
     )
     run = streak(  # the topic's run of right answers, counted back from the latest
         cursor.execute(
-            "SELECT correct FROM answers WHERE profile = %s AND bank = %s AND topic = %s"
-            " ORDER BY answered_at DESC, id DESC",
+            "SELECT a.correct FROM session_topics st JOIN sessions s ON s.id = st.session_id"
+            " JOIN answers a ON a.session_id = st.session_id AND a.topic = st.topic"
+            " WHERE st.profile = %s AND st.bank = %s AND st.topic = %s"
+            " ORDER BY s.started DESC, s.id DESC, a.answered_at DESC, a.id DESC",
             (profile, bank, topic),
         ).fetchall()
     )
@@ -870,15 +1060,32 @@ def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
         (at, profile, bank, qid),
     )
     if card is not None:
-        cursor.execute(_SAVE_CARD, (profile, bank, qid, topic, *card_columns(card)))
+        cursor.execute(_SAVE_CARD_BY_ID, (profile, bank, qid, topic, *card_columns(card)))
     return True
 
 
 def _has_progress(cursor: Cursor, bank: str) -> bool:
-    return (
-        cursor.execute("SELECT 1 FROM sessions WHERE bank = %s LIMIT 1", (bank,)).fetchone()
-        is not None
+    found = cursor.execute(
+        "SELECT 1 FROM sessions WHERE bank = (SELECT id FROM banks WHERE key = %s) LIMIT 1",
+        (bank,),
     )
+    return found.fetchone() is not None
+
+
+def _owner(cursor: Cursor, profile: str, bank: str, now: float) -> tuple[int, int]:
+    """The ids of this profile and bank, each recorded first if it is new."""
+    cursor.execute(
+        "INSERT INTO profiles (name, display_name, created) VALUES (%s, %s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (profile, profile, now),
+    )
+    cursor.execute(
+        "INSERT INTO banks (key, title, created) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+        (bank, bank, now),
+    )
+    row = cursor.execute(_IDS, (profile, bank)).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 def _hung_up(connection: Connection) -> bool:

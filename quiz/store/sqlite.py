@@ -15,6 +15,7 @@ import math
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,6 @@ from typing import Any
 from quiz.store.api import (
     ANSWER_COLUMNS,
     ATTEMPT_COLUMNS,
-    BANK_TABLES,
     TREND_SESSIONS,
     Answer,
     Attempt,
@@ -65,6 +65,18 @@ _UUID4 = (
     " substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1) ||"
     " substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
 )
+
+# For the move to integer ids (7 -> 8): every table that names a profile or a bank, the
+# names found in any of them, and the join from a table's names to their new ids.
+_OWNED = (
+    "profiles", "banks", "sessions", "answers", "topic_stats", "session_topics",
+    "question_stats", "cards",
+)  # fmt: skip
+_EVERY = " UNION ".join(
+    f"SELECT {{column}} FROM {table}"
+    for table in ("sessions", "topic_stats", "session_topics", "question_stats", "cards")
+)
+_OWNERS = "JOIN profiles_new p ON p.name = {table}.profile JOIN banks_new b ON b.key = {table}.bank"
 
 # Each entry takes the schema from its index to the next version; never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -193,6 +205,125 @@ MIGRATIONS: list[str] = [
     CREATE INDEX session_topics_by_session ON session_topics(session_id);
     CREATE INDEX answers_by_session ON answers(session_id);
     """,
+    # 7 -> 8: every row kept under small integer ids of its profile and bank, not their
+    # names; an answer's UUID in 16 bytes; an answer reached through its session, so only
+    # its UUID and its session index it (the profile's latest answers, a topic's run and a
+    # question's history go through the sessions). About 200 bytes an answer become 110.
+    f"""
+    CREATE TABLE profiles_new (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    INSERT INTO profiles_new (name, display_name, created)
+        SELECT name, display_name, created FROM profiles ORDER BY created, name;
+    INSERT OR IGNORE INTO profiles_new (name, display_name, created)
+        SELECT profile, profile, 0 FROM ({_EVERY.format(column="profile")});
+    CREATE TABLE banks_new (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    INSERT INTO banks_new (key, title, created)
+        SELECT key, title, created FROM banks ORDER BY created, key;
+    INSERT OR IGNORE INTO banks_new (key, title, created)
+        SELECT bank, bank, 0 FROM ({_EVERY.format(column="bank")});
+    CREATE TABLE sessions_new (
+        id INTEGER PRIMARY KEY,
+        profile INTEGER NOT NULL REFERENCES profiles(id),
+        bank INTEGER NOT NULL REFERENCES banks(id),
+        mode TEXT NOT NULL,
+        seed INTEGER,
+        started REAL NOT NULL,
+        ended REAL,
+        uuid TEXT NOT NULL
+    );
+    INSERT INTO sessions_new SELECT s.id, p.id, b.id, s.mode, s.seed, s.started, s.ended, s.uuid
+        FROM sessions s {_OWNERS.format(table="s")};
+    CREATE TABLE answers_new (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        given TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        answered_at REAL NOT NULL,
+        question_hash TEXT NOT NULL,
+        score REAL NOT NULL,
+        unanswered INTEGER NOT NULL,
+        late INTEGER NOT NULL,
+        overridden INTEGER NOT NULL,
+        uuid BLOB NOT NULL,
+        response TEXT
+    );
+    INSERT INTO answers_new SELECT id, session_id, question_id, topic, given, correct, seconds,
+        answered_at, question_hash, score, unanswered, late, overridden, uuid_blob(uuid),
+        response FROM answers;
+    CREATE TABLE topic_stats_new (
+        profile INTEGER NOT NULL,
+        bank INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        last_at REAL NOT NULL,
+        streak INTEGER NOT NULL,
+        best_streak INTEGER NOT NULL,
+        PRIMARY KEY (profile, bank, topic)
+    ) WITHOUT ROWID;
+    INSERT INTO topic_stats_new SELECT p.id, b.id, t.topic, t.attempts, t.correct, t.last_at,
+        t.streak, t.best_streak FROM topic_stats t {_OWNERS.format(table="t")};
+    CREATE TABLE session_topics_new (
+        profile INTEGER NOT NULL,
+        bank INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        attempts INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        PRIMARY KEY (profile, bank, topic, session_id)
+    ) WITHOUT ROWID;
+    INSERT INTO session_topics_new SELECT p.id, b.id, t.topic, t.session_id, t.attempts,
+        t.correct FROM session_topics t {_OWNERS.format(table="t")};
+    CREATE TABLE question_stats_new (
+        profile INTEGER NOT NULL,
+        bank INTEGER NOT NULL,
+        question_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        wrong INTEGER NOT NULL,
+        last_correct INTEGER NOT NULL,
+        last_at REAL NOT NULL,
+        PRIMARY KEY (profile, bank, question_id)
+    ) WITHOUT ROWID;
+    INSERT INTO question_stats_new SELECT p.id, b.id, t.question_id, t.topic, t.attempts,
+        t.wrong, t.last_correct, t.last_at FROM question_stats t {_OWNERS.format(table="t")};
+    CREATE TABLE cards_new (
+        profile INTEGER NOT NULL,
+        bank INTEGER NOT NULL,
+        question_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        card TEXT NOT NULL,
+        due REAL NOT NULL,
+        state INTEGER,
+        stability REAL,
+        reviewed REAL,
+        PRIMARY KEY (profile, bank, question_id)
+    ) WITHOUT ROWID;
+    INSERT INTO cards_new SELECT p.id, b.id, t.question_id, t.topic, t.card, t.due, t.state,
+        t.stability, t.reviewed FROM cards t {_OWNERS.format(table="t")};
+    {"".join(f"DROP TABLE {table}; ALTER TABLE {table}_new RENAME TO {table};" for table in _OWNED)}
+    CREATE INDEX sessions_by_profile ON sessions(profile, bank, started);
+    CREATE UNIQUE INDEX sessions_by_uuid ON sessions(uuid);
+    CREATE UNIQUE INDEX answers_by_uuid ON answers(uuid);
+    CREATE INDEX answers_by_session ON answers(session_id);
+    CREATE INDEX session_topics_by_session ON session_topics(session_id);
+    CREATE INDEX question_stats_by_topic ON question_stats(profile, bank, topic, last_correct);
+    CREATE INDEX question_stats_missed ON question_stats(profile, bank, last_correct, last_at);
+    CREATE INDEX cards_by_due ON cards(profile, bank, due);
+    CREATE INDEX cards_by_topic ON cards(profile, bank, topic, due);
+    """,
 ]
 _RECORD_TOPIC = """
 INSERT INTO topic_stats (profile, bank, topic, attempts, correct, last_at, streak, best_streak)
@@ -217,6 +348,10 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     last_at = MAX(last_at, excluded.last_at)
 """
 _SAVE_CARD = "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# Answers read back, their UUIDs as text; a table's profile and bank ids as their names.
+_ANSWER_COLUMNS = ANSWER_COLUMNS.replace(" uuid,", " uuid_text(uuid),")
+_ATTEMPT_COLUMNS = ATTEMPT_COLUMNS.replace(" a.uuid,", " uuid_text(a.uuid),")
+_NAMES = "JOIN profiles p ON p.id = {table}.profile JOIN banks b ON b.id = {table}.bank"
 # The latest sessions with answers, newest first: through sessions_by_profile, and each
 # session's topics through session_topics_by_session.
 _SESSIONS = """
@@ -397,11 +532,13 @@ class SQLiteStore:
         with self._write() as db:
             known = db.execute("SELECT title FROM banks WHERE key = ?", (key,)).fetchone()
             if known is None and key != title and _has_progress(db, title):
-                for table in BANK_TABLES:
-                    db.execute(f"UPDATE {table} SET bank = ? WHERE bank = ?", (key, title))
-                db.execute("DELETE FROM banks WHERE key = ?", (title,))
-            if known is None:
-                db.execute("INSERT INTO banks VALUES (?, ?, ?)", (key, title, self.clock()))
+                # Kept under its title until it had an id: the progress goes with the id.
+                db.execute("UPDATE banks SET key = ? WHERE key = ?", (key, title))
+            elif known is None:
+                db.execute(
+                    "INSERT INTO banks (key, title, created) VALUES (?, ?, ?)",
+                    (key, title, self.clock()),
+                )
             elif known[0] != title:
                 db.execute("UPDATE banks SET title = ? WHERE key = ?", (title, key))
 
@@ -409,12 +546,10 @@ class SQLiteStore:
     def start_session(self, profile: str, bank: str, mode: str, seed: int | None) -> Session:
         now, session_uuid = self.clock(), new_id()
         with self._write() as db:
-            db.execute("INSERT OR IGNORE INTO profiles VALUES (?, ?, ?)", (profile, profile, now))
-            db.execute("INSERT OR IGNORE INTO banks VALUES (?, ?, ?)", (bank, bank, now))
             cursor = db.execute(
                 "INSERT INTO sessions (profile, bank, mode, seed, started, uuid)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (profile, bank, mode, seed, now, session_uuid),
+                (*_owner(db, profile, bank, now), mode, seed, now, session_uuid),
             )
         assert cursor.lastrowid is not None
         return Session(cursor.lastrowid, profile, bank, mode, seed, session_uuid)
@@ -435,18 +570,11 @@ class SQLiteStore:
         with self._write() as db:
             found = db.execute("SELECT id FROM sessions WHERE uuid = ?", (sitting.uuid,)).fetchone()
             if found is None:
-                for table in ("profiles", "banks"):
-                    key = sitting.profile if table == "profiles" else sitting.bank
-                    db.execute(
-                        f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?)",
-                        (key, key, sitting.started),
-                    )
                 found = db.execute(
                     "INSERT INTO sessions (profile, bank, mode, seed, started, ended, uuid)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
-                        sitting.profile,
-                        sitting.bank,
+                        *_owner(db, sitting.profile, sitting.bank, sitting.started),
                         sitting.mode,
                         sitting.seed,
                         sitting.started,
@@ -462,10 +590,11 @@ class SQLiteStore:
     @_guarded
     def merge_cards(self, profile: str, bank: str, cards: Mapping[str, tuple[str, Card]]) -> int:
         with self._write() as db:
+            owner = _owner(db, profile, bank, self.clock())
             return sum(
                 db.execute(
                     "INSERT OR IGNORE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (profile, bank, qid, topic, *card_columns(card)),
+                    (*owner, qid, topic, *card_columns(card)),
                 ).rowcount
                 for qid, (topic, card) in cards.items()
             )
@@ -474,24 +603,18 @@ class SQLiteStore:
     def override(self, answer_id: str, card: Card | None = None) -> bool:
         with self._write() as db:
             found = db.execute(
-                "SELECT session_id, profile, bank, question_id, topic, answered_at FROM answers"
-                " WHERE uuid = ? AND correct = 0 AND unanswered = 0",
-                (answer_id,),
+                "SELECT a.id, a.session_id, s.profile, s.bank, a.question_id, a.topic,"
+                " a.answered_at FROM answers a JOIN sessions s ON s.id = a.session_id"
+                " WHERE a.uuid = ? AND a.correct = 0 AND a.unanswered = 0",
+                (_uuid_key(answer_id),),
             ).fetchone()
             if found is None:
                 return False
-            session, profile, bank, qid, topic, at = found
+            row, session, profile, bank, qid, topic, at = found
             db.execute(
-                "UPDATE answers SET correct = 1, score = 1, overridden = 1 WHERE uuid = ?",
-                (answer_id,),
+                "UPDATE answers SET correct = 1, score = 1, overridden = 1 WHERE id = ?", (row,)
             )
-            run = streak(  # the topic's run of right answers, counted back from the latest
-                db.execute(
-                    "SELECT correct FROM answers WHERE profile = ? AND bank = ? AND topic = ?"
-                    " ORDER BY answered_at DESC, id DESC",
-                    (profile, bank, topic),
-                )
-            )
+            run = streak(_latest_in_topic(db, profile, bank, topic))
             db.execute(
                 "UPDATE topic_stats SET correct = correct + 1, streak = :streak,"
                 " best_streak = MAX(best_streak, :streak)"
@@ -519,7 +642,7 @@ class SQLiteStore:
             profile_record(*row)
             for row in self.db.execute(
                 "SELECT p.name, p.display_name, p.created,"
-                " (SELECT COALESCE(SUM(attempts), 0) FROM topic_stats t WHERE t.profile = p.name)"
+                " (SELECT COALESCE(SUM(attempts), 0) FROM topic_stats t WHERE t.profile = p.id)"
                 " FROM profiles p ORDER BY p.name"
             )
         ]
@@ -528,15 +651,15 @@ class SQLiteStore:
 
     @_guarded.rows
     def export(self, profile: str | None = None) -> Iterator[tuple[Sitting, list[Answer]]]:
-        where, args = ("WHERE profile = ?", (profile,)) if profile is not None else ("", ())
+        where, args = ("WHERE p.name = ?", (profile,)) if profile is not None else ("", ())
         sittings = self.db.execute(
-            f"SELECT id, uuid, profile, bank, mode, seed, started, ended FROM sessions {where}"
-            " ORDER BY started, id",
+            "SELECT s.id, s.uuid, p.name, b.key, s.mode, s.seed, s.started, s.ended"
+            f" FROM sessions s {_NAMES.format(table='s')} {where} ORDER BY s.started, s.id",
             args,
         ).fetchall()
         for sid, *fields in sittings:
             rows = self.db.execute(
-                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE session_id = ?"
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE session_id = ?"
                 " ORDER BY answered_at, id",
                 (sid,),
             )
@@ -547,10 +670,12 @@ class SQLiteStore:
     def card_sets(
         self, profile: str | None = None
     ) -> Iterator[tuple[str, str, dict[str, tuple[str, Card]]]]:
-        where, args = ("WHERE profile = ?", (profile,)) if profile is not None else ("", ())
+        where, args = ("WHERE p.name = ?", (profile,)) if profile is not None else ("", ())
         yield from card_sets(
             self.db.execute(
-                f"SELECT profile, bank, question_id, topic, card, due FROM cards {where}", args
+                "SELECT p.name, b.key, c.question_id, c.topic, c.card, c.due"
+                f" FROM cards c {_NAMES.format(table='c')} {where}",
+                args,
             )
         )
 
@@ -559,7 +684,7 @@ class SQLiteStore:
         self, profile: str, bank: str, topics: Iterable[str], last_sessions: int = TREND_SESSIONS
     ) -> list[TopicStats]:
         """Per topic, in the order given: attempts, accuracy, trend, last studied, streak."""
-        topics = list(topics)
+        topics, owner = list(topics), _ids(self.db, profile, bank)
         rows: dict[str, tuple[Any, ...]] = {}
         for start in range(0, len(topics), _BATCH):
             batch = topics[start : start + _BATCH]
@@ -568,7 +693,7 @@ class SQLiteStore:
                 for r in self.db.execute(
                     "SELECT topic, attempts, correct, last_at, best_streak FROM topic_stats"
                     f" WHERE profile = ? AND bank = ? AND topic IN {in_list(batch, '?')}",
-                    (profile, bank, *batch),
+                    (*owner, *batch),
                 )
             }
         return topic_stats(
@@ -578,7 +703,7 @@ class SQLiteStore:
                 "SELECT attempts, correct FROM session_topics"
                 " WHERE profile = ? AND bank = ? AND topic = ?"
                 " ORDER BY session_id DESC LIMIT ?",
-                (profile, bank, topic, last_sessions),
+                (*owner, topic, last_sessions),
             ),
         )
 
@@ -586,10 +711,10 @@ class SQLiteStore:
     def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
         """Every answer this profile gave to one question, oldest first."""
         rows = self.db.execute(
-            f"SELECT {ATTEMPT_COLUMNS} FROM answers a JOIN sessions s ON s.id = a.session_id"
-            " WHERE a.profile = ? AND a.bank = ? AND a.question_id = ?"
+            f"SELECT {_ATTEMPT_COLUMNS} FROM sessions s JOIN answers a ON a.session_id = s.id"
+            " WHERE s.profile = ? AND s.bank = ? AND a.question_id = ?"
             " ORDER BY a.answered_at, a.id",
-            (profile, bank, question_id),
+            (*_ids(self.db, profile, bank), question_id),
         )
         return [stored_attempt(row) for row in rows]
 
@@ -597,14 +722,14 @@ class SQLiteStore:
     def session_topic_history(
         self, profile: str, bank: str, topics: Sequence[str], limit: int
     ) -> dict[str, list[tuple[float, float]]]:
-        rows = []
+        rows, owner = [], _ids(self.db, profile, bank)
         for topic in topics:  # through the primary key: `limit` rows a topic
             latest = self.db.execute(
                 "SELECT st.topic, s.started, st.attempts, st.correct FROM session_topics st"
                 " JOIN sessions s ON s.id = st.session_id"
                 " WHERE st.profile = ? AND st.bank = ? AND st.topic = ?"
                 " ORDER BY st.session_id DESC LIMIT ?",
-                (profile, bank, topic, limit),
+                (*owner, topic, limit),
             ).fetchall()
             rows += reversed(latest)
         return topic_history(rows)
@@ -622,7 +747,7 @@ class SQLiteStore:
             for row in self.db.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
                 f" FROM {table} WHERE profile = ? AND bank = ?{where}",
-                (profile, bank, *topics),
+                (*_ids(self.db, profile, bank), *topics),
             )
         }
 
@@ -632,7 +757,8 @@ class SQLiteStore:
         curve: Curve,
     ) -> dict[str, TopicCards]:  # fmt: skip
         factor, decay = curve
-        args = {"profile": profile, "bank": bank, "now": now, "factor": factor, "decay": decay}
+        pid, bid = _ids(self.db, profile, bank)
+        args = {"profile": pid, "bank": bid, "now": now, "factor": factor, "decay": decay}
         rows = []
         for topic, ids in questions.items():  # through the primary key, a topic at a time
             asked = args | {"topic": topic, "ids": json.dumps(ids)}
@@ -647,12 +773,13 @@ class SQLiteStore:
         return self.db.execute(
             "SELECT question_id, card FROM cards WHERE profile = ? AND bank = ? AND due <= ?"
             f"{where} ORDER BY due, question_id LIMIT ? OFFSET ?",
-            (profile, bank, now, *topics, limit, skip),
+            (*_ids(self.db, profile, bank), now, *topics, limit, skip),
         ).fetchall()
 
     @_guarded
     def carded(self, profile: str, bank: str, question_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
+        owner = _ids(self.db, profile, bank)
         for start in range(0, len(question_ids), _BATCH):
             batch = question_ids[start : start + _BATCH]
             found.update(
@@ -660,7 +787,7 @@ class SQLiteStore:
                 for (qid,) in self.db.execute(
                     "SELECT question_id FROM cards WHERE profile = ? AND bank = ?"
                     f" AND question_id IN {in_list(batch, '?')}",
-                    (profile, bank, *batch),
+                    (*owner, *batch),
                 )
             )
         return found
@@ -676,28 +803,31 @@ class SQLiteStore:
                 f"SELECT question_id FROM question_stats{_BY_TOPIC if topics else ''}"
                 f" WHERE profile = ? AND bank = ? AND last_correct = 0{where}"
                 " ORDER BY last_at DESC, question_id DESC LIMIT ? OFFSET ?",
-                (profile, bank, *topics, limit, skip),
+                (*_ids(self.db, profile, bank), *topics, limit, skip),
             )
         ]
 
     @_guarded
     def sessions(self, profile: str, bank: str, limit: int = 50) -> list[SessionRecord]:
         """The most recent sessions with at least one answer, newest first."""
-        return [session_record(*row) for row in self.db.execute(_SESSIONS, (profile, bank, limit))]
+        owner = _ids(self.db, profile, bank)
+        return [session_record(*row) for row in self.db.execute(_SESSIONS, (*owner, limit))]
 
     @_guarded
     def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
         """(question id, seconds) of the most recent right answers, for calibrating speed."""
-        return self.db.execute(
-            "SELECT question_id, seconds FROM answers WHERE profile = ? AND bank = ?"
-            " AND correct = 1 ORDER BY answered_at DESC LIMIT ?",
-            (profile, bank, limit),
+        return self.db.execute(  # the latest sessions first, through their index
+            "SELECT a.question_id, a.seconds FROM sessions s JOIN answers a"
+            " ON a.session_id = s.id WHERE s.profile = ? AND s.bank = ? AND a.correct = 1"
+            " ORDER BY s.started DESC, s.id DESC, a.id DESC LIMIT ?",
+            (*_ids(self.db, profile, bank), limit),
         ).fetchall()
 
     @_guarded
     def count_answers(self, profile: str, bank: str, topic: str | None = None) -> int:
-        query = "SELECT COUNT(*) FROM answers WHERE profile = ? AND bank = ?"
-        args: tuple[str, ...] = (profile, bank)
+        """Each answer counts once in its topic's attempts."""
+        query = "SELECT COALESCE(SUM(attempts), 0) FROM topic_stats WHERE profile = ? AND bank = ?"
+        args: tuple[object, ...] = _ids(self.db, profile, bank)
         if topic is not None:
             query, args = query + " AND topic = ?", (*args, topic)
         return int(self.db.execute(query, args).fetchone()[0])
@@ -705,31 +835,39 @@ class SQLiteStore:
     @_guarded
     def reset(self, profile: str, bank: str, topic: str | None = None) -> int:
         """Remove a profile's answers in a bank (or one topic of it); return how many."""
-        where, args = "profile = ? AND bank = ?", [profile, bank]
-        if topic is not None:
-            where, args = where + " AND topic = ?", [*args, topic]
         with self._write() as db:
-            removed = db.execute(f"DELETE FROM answers WHERE {where}", args).rowcount
+            owner = _ids(db, profile, bank)
+            where, args = "profile = ? AND bank = ?", list[object](owner)
+            if topic is not None:
+                where, args = where + " AND topic = ?", [*args, topic]
+            removed = db.execute(
+                "DELETE FROM answers WHERE session_id IN"
+                " (SELECT id FROM sessions WHERE profile = ? AND bank = ?)"
+                + (" AND topic = ?" if topic is not None else ""),
+                args,
+            ).rowcount
             db.execute(f"DELETE FROM topic_stats WHERE {where}", args)
             db.execute(f"DELETE FROM session_topics WHERE {where}", args)
             db.execute(f"DELETE FROM question_stats WHERE {where}", args)
             db.execute(f"DELETE FROM cards WHERE {where}", args)
             if topic is None:
-                db.execute("DELETE FROM sessions WHERE profile = ? AND bank = ?", (profile, bank))
+                db.execute("DELETE FROM sessions WHERE profile = ? AND bank = ?", owner)
         return int(removed)
 
 
 def _add_answer(db: sqlite3.Connection, session: Session, answer: Answer, clock: Clock) -> int:
     """Insert one answer and bring every summary up to date; 0 if it is there already."""
-    if db.execute("SELECT 1 FROM answers WHERE uuid = ?", (answer.id,)).fetchone():
+    key = _uuid_key(answer.id)
+    if db.execute("SELECT 1 FROM answers WHERE uuid = ?", (key,)).fetchone():
         return 0
     when = clock() if answer.answered_at is None else answer.answered_at  # no needless tick
-    row = answer_values(session, answer, when)
+    pid, bid = _ids(db, session.profile, session.bank)
+    row = answer_values(session, answer, when) | {"profile": pid, "bank": bid, "uuid": key}
     db.execute(
-        "INSERT INTO answers (session_id, profile, bank, question_id, topic, given, correct,"
-        " seconds, answered_at, question_hash, score, unanswered, late, overridden, uuid,"
-        " response) VALUES (:session, :profile, :bank, :qid, :topic, :given, :correct,"
-        " :seconds, :at, :hash, :score, :unanswered, :late, :overridden, :uuid, :response)",
+        "INSERT INTO answers (session_id, question_id, topic, given, correct, seconds,"
+        " answered_at, question_hash, score, unanswered, late, overridden, uuid, response)"
+        " VALUES (:session, :qid, :topic, :given, :correct, :seconds, :at, :hash, :score,"
+        " :unanswered, :late, :overridden, :uuid, :response)",
         row,
     )
     db.execute(_RECORD_TOPIC, row)
@@ -737,22 +875,70 @@ def _add_answer(db: sqlite3.Connection, session: Session, answer: Answer, clock:
     db.execute(_RECORD_QUESTION, row)
     if answer.card is not None:
         db.execute(
-            _SAVE_CARD,
-            (
-                session.profile,
-                session.bank,
-                answer.question_id,
-                answer.topic,
-                *card_columns(answer.card),
-            ),
+            _SAVE_CARD, (pid, bid, answer.question_id, answer.topic, *card_columns(answer.card))
         )
     return 1
 
 
-def _has_progress(db: sqlite3.Connection, bank: str) -> bool:
-    return (
-        db.execute("SELECT 1 FROM sessions WHERE bank = ? LIMIT 1", (bank,)).fetchone() is not None
+def _ids(db: sqlite3.Connection, profile: str, bank: str) -> tuple[int, int]:
+    """The integer ids rows keep for this profile and bank; 0 (no row has it) for one that
+    is not known yet."""
+    pid, bid = db.execute(
+        "SELECT (SELECT id FROM profiles WHERE name = ?), (SELECT id FROM banks WHERE key = ?)",
+        (profile, bank),
+    ).fetchone()
+    return pid or 0, bid or 0
+
+
+def _owner(db: sqlite3.Connection, profile: str, bank: str, now: float) -> tuple[int, int]:
+    """The ids of this profile and bank, each recorded first if it is new."""
+    db.execute(
+        "INSERT OR IGNORE INTO profiles (name, display_name, created) VALUES (?, ?, ?)",
+        (profile, profile, now),
     )
+    db.execute(
+        "INSERT OR IGNORE INTO banks (key, title, created) VALUES (?, ?, ?)", (bank, bank, now)
+    )
+    return _ids(db, profile, bank)
+
+
+def _latest_in_topic(
+    db: sqlite3.Connection, profile: int, bank: int, topic: str
+) -> Iterator[tuple[int]]:
+    """(correct,) of a topic's answers, latest first: its sessions newest first (through
+    their summaries), each session's answers in it newest first; read as far as asked."""
+    sessions = db.execute(
+        "SELECT st.session_id FROM session_topics st JOIN sessions s ON s.id = st.session_id"
+        " WHERE st.profile = ? AND st.bank = ? AND st.topic = ?"
+        " ORDER BY s.started DESC, s.id DESC",
+        (profile, bank, topic),
+    ).fetchall()
+    for (session,) in sessions:
+        yield from db.execute(
+            "SELECT correct FROM answers WHERE session_id = ? AND topic = ?"
+            " ORDER BY answered_at DESC, id DESC",
+            (session, topic),
+        )
+
+
+def _uuid_key(text: str) -> bytes | str:
+    """An answer's UUID as it is kept: 16 bytes (text only if it is not a UUID at all)."""
+    try:
+        return uuid.UUID(text).bytes
+    except ValueError:
+        return text
+
+
+def _uuid_text(value: bytes | str) -> str:
+    """An answer's UUID as kept, read back as its usual text."""
+    return str(uuid.UUID(bytes=value)) if isinstance(value, bytes) else value
+
+
+def _has_progress(db: sqlite3.Connection, bank: str) -> bool:
+    found = db.execute(
+        "SELECT 1 FROM sessions WHERE bank = (SELECT id FROM banks WHERE key = ?) LIMIT 1", (bank,)
+    )
+    return found.fetchone() is not None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -792,9 +978,9 @@ def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connec
         # In WAL mode, NORMAL loses nothing when the process dies; only a power cut can
         # roll back the last commits. Each answer stays one cheap commit.
         connection.execute("PRAGMA synchronous = NORMAL")
-        connection.execute("PRAGMA foreign_keys = ON")
         _add_math(connection)
-        _migrate(connection)
+        _migrate(connection)  # before foreign keys: a table rebuilt is dropped, not emptied
+        connection.execute("PRAGMA foreign_keys = ON")
         _check_schema(connection)
     except BaseException:
         connection.close()
@@ -854,6 +1040,8 @@ def _check_schema(connection: sqlite3.Connection) -> None:
 
 def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> None:
     """Apply the migrations this database has not had yet, each in its own transaction."""
+    connection.create_function("uuid_blob", 1, _uuid_key, deterministic=True)
+    connection.create_function("uuid_text", 1, _uuid_text, deterministic=True)
     connection.execute("BEGIN IMMEDIATE")
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
