@@ -398,8 +398,31 @@ def test_cards_count_where_the_bank_says_and_not_for_questions_it_lost(
         store.record(session, answer_for(q, "B", True, 3.0, card=cards.review(q, Rating.Good, 1e9)))
     # The bank now has "kept" in alpha, "moved" in beta and no "deleted"; alpha also has
     # more questions than any batch of the engine's query, so its counts are summed.
-    bank = {"alpha": ["kept", *(f"new{n}" for n in range(1200))], "beta": ["moved"]}
+    bank = {"alpha": ["kept", *(f"new{n}" for n in range(1200))], "beta": ["moved"], "empty": []}
     counted = store.topic_cards("ana", "bank", bank, 2e9, curve(scheduler))
     assert (counted["alpha"].cards, counted["alpha"].known) == (1, 1)
     assert (counted["beta"].cards, counted["beta"].known) == (1, 1)
+    assert "empty" not in counted  # a topic with no questions has nothing to count
     assert counted["alpha"].review + counted["alpha"].learning == 1  # due long since
+
+
+def test_answers_stay_with_their_session_when_its_bank_is_given_an_id(
+    store: ProgressStore,
+) -> None:
+    """A bank kept under its title is re-keyed to its id (by another window, say) while a
+    session runs: the session's later answers still count where its earlier ones do."""
+    from quiz.core.scheduling import Cards, make_scheduler
+
+    store.use_bank("Bank", "Bank")
+    session = store.start_session("ana", "Bank", "review", None)
+    store.record(session, answer_for(question("q0", "alpha"), "B", True, 3.0))
+    store.use_bank("bank-id", "Bank")
+    q1 = question("q1", "alpha")
+    card = Cards({}, make_scheduler(fuzz=False)).review(q1, Rating.Good, 1e9)
+    store.record(session, answer_for(q1, "B", False, 3.0, card=card))
+    [alpha] = store.topic_summary("ana", "bank-id", ["alpha"])
+    assert (alpha.attempts, alpha.correct) == (2, 1)
+    assert set(store.question_stats("ana", "bank-id")) == {"q0", "q1"}
+    assert store.carded("ana", "bank-id", ["q0", "q1"]) == {"q1"}
+    assert store.count_answers("ana", "bank-id") == 2 == store.reset("ana", "bank-id")
+    assert store.topic_summary("ana", "bank-id", ["alpha"])[0].attempts == 0

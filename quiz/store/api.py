@@ -339,8 +339,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 Y = TypeVar("Y")
 
-# Every table that keys rows on a bank, for moving a bank's progress to its new `id:`.
-
 
 def newer_schema(version: int) -> StoreError:
     return StoreError(
@@ -548,11 +546,11 @@ def topic_cards(rows: Iterable[Sequence[Any]]) -> dict[str, TopicCards]:
     found: dict[str, TopicCards] = {}
     for topic, cards, learning, review, recall, recalled, known in rows:
         summed = float(recall or 0.0)
-        if not 0 <= summed <= count(recalled):
+        if not 0 <= summed <= count(recalled or 0):
             raise ValueError(f"a damaged row: recall {recall!r} of {recalled!r} cards")
         if count(cards) or count(known):
             found[topic] = TopicCards(
-                count(cards), count(learning), count(review), summed, count(recalled),
+                count(cards), count(learning or 0), count(review or 0), summed, count(recalled),
                 count(known),
             )  # fmt: skip
     return found

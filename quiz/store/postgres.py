@@ -86,7 +86,30 @@ _OWNED = (
     "profiles", "banks", "sessions", "answers", "topic_stats", "session_topics",
     "question_stats", "cards",
 )  # fmt: skip
-_UNIQUE = (("profiles", "name"), ("banks", "key"), ("sessions", "uuid"), ("answers", "uuid"))
+# The new tables' keys, constraints and sequences, named as the old ones were.
+_RENAMES = "".join(
+    [
+        *(f"ALTER INDEX {table}_new_pkey RENAME TO {table}_pkey;" for table in _OWNED),
+        *(
+            f"ALTER INDEX {table}_new_{column}_key RENAME TO {table}_{column}_key;"
+            for table, column in (
+                ("profiles", "name"), ("banks", "key"), ("sessions", "uuid"), ("answers", "uuid")
+            )
+        ),
+        *(
+            f"ALTER TABLE {table} RENAME CONSTRAINT {table}_new_{column}_fkey"
+            f" TO {table}_{column}_fkey;"
+            for table, column in (
+                ("sessions", "profile"), ("sessions", "bank"), ("answers", "session_id"),
+                ("session_topics", "session_id"),
+            )
+        ),
+        *(
+            f"ALTER SEQUENCE {table}_new_id_seq RENAME TO {table}_id_seq;"
+            for table in ("profiles", "banks", "sessions", "answers")
+        ),
+    ]
+)  # fmt: skip
 _EVERY = " UNION ".join(
     f"SELECT {{column}} FROM {table}"
     for table in ("sessions", "topic_stats", "session_topics", "question_stats", "cards")
@@ -306,13 +329,7 @@ MIGRATIONS: list[str] = [
         t.stability, t.reviewed FROM cards t {_OWNERS.format(table="t")};
     DROP TABLE {", ".join(_OWNED)};
     {"".join(f"ALTER TABLE {table}_new RENAME TO {table};" for table in _OWNED)}
-    {"".join(f"ALTER INDEX {table}_new_pkey RENAME TO {table}_pkey;" for table in _OWNED)}
-    {
-        "".join(
-            f"ALTER INDEX {table}_new_{column}_key RENAME TO {table}_{column}_key;"
-            for table, column in _UNIQUE
-        )
-    }
+    {_RENAMES}
     SELECT setval(pg_get_serial_sequence('sessions', 'id'), GREATEST(MAX(id), 1)) FROM sessions;
     SELECT setval(pg_get_serial_sequence('answers', 'id'), GREATEST(MAX(id), 1)) FROM answers;
     CREATE INDEX sessions_by_profile ON sessions (profile, bank, started);
@@ -337,8 +354,8 @@ ON CONFLICT (uuid) DO NOTHING
 _RECORD_TOPIC = """
 INSERT INTO topic_stats AS t (profile, bank, topic, attempts, correct, last_at, streak,
                               best_streak)
-VALUES ((SELECT id FROM profiles WHERE name = %(profile)s),
-        (SELECT id FROM banks WHERE key = %(bank)s),
+VALUES ((SELECT profile FROM sessions WHERE id = %(session)s),
+        (SELECT bank FROM sessions WHERE id = %(session)s),
         %(topic)s, 1, %(correct)s::int, %(at)s, %(correct)s::int,
         %(correct)s::int)
 ON CONFLICT (profile, bank, topic) DO UPDATE SET
@@ -351,8 +368,8 @@ ON CONFLICT (profile, bank, topic) DO UPDATE SET
 """
 _RECORD_SESSION_TOPIC = """
 INSERT INTO session_topics AS s (profile, bank, topic, session_id, attempts, correct)
-VALUES ((SELECT id FROM profiles WHERE name = %(profile)s),
-        (SELECT id FROM banks WHERE key = %(bank)s),
+VALUES ((SELECT profile FROM sessions WHERE id = %(session)s),
+        (SELECT bank FROM sessions WHERE id = %(session)s),
         %(topic)s, %(session)s, 1, %(correct)s::int)
 ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
     attempts = s.attempts + 1, correct = s.correct + excluded.correct
@@ -360,8 +377,8 @@ ON CONFLICT (profile, bank, topic, session_id) DO UPDATE SET
 _RECORD_QUESTION = """
 INSERT INTO question_stats AS q (profile, bank, question_id, topic, attempts, wrong,
                                  last_correct, last_at)
-VALUES ((SELECT id FROM profiles WHERE name = %(profile)s),
-        (SELECT id FROM banks WHERE key = %(bank)s),
+VALUES ((SELECT profile FROM sessions WHERE id = %(session)s),
+        (SELECT bank FROM sessions WHERE id = %(session)s),
         %(qid)s, %(topic)s, 1, 1 - %(correct)s::int, %(correct)s, %(at)s)
 ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     topic = excluded.topic,
@@ -373,16 +390,17 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
 """
 _SAVE_CARD_BY_ID = """
 INSERT INTO cards (profile, bank, question_id, topic, card, due, state, stability, reviewed)
-VALUES ({profile}, {bank}, %s, %s, %s, %s, %s, %s, %s)
+VALUES ({profile}, {bank}, %(qid)s, %(topic)s, %(card)s, %(due)s, %(state)s, %(stability)s,
+        %(reviewed)s)
 ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     topic = excluded.topic, card = excluded.card, due = excluded.due, state = excluded.state,
     stability = excluded.stability, reviewed = excluded.reviewed
 """
-_SAVE_CARD = _SAVE_CARD_BY_ID.format(
-    profile="(SELECT id FROM profiles WHERE name = %s)",
-    bank="(SELECT id FROM banks WHERE key = %s)",
-)  # the card of a profile and bank named
-_SAVE_CARD_BY_ID = _SAVE_CARD_BY_ID.format(profile="%s", bank="%s")
+_SAVE_CARD = _SAVE_CARD_BY_ID.format(  # the card of a session's profile and bank
+    profile="(SELECT profile FROM sessions WHERE id = %(session)s)",
+    bank="(SELECT bank FROM sessions WHERE id = %(session)s)",
+)
+_SAVE_CARD_BY_ID = _SAVE_CARD_BY_ID.format(profile="%(profile)s", bank="%(bank)s")
 # The ids rows keep for a profile and a bank, by their names; a table's ids as names.
 _IDS = "SELECT (SELECT id FROM profiles WHERE name = %s), (SELECT id FROM banks WHERE key = %s)"
 _NAMES = "JOIN profiles p ON p.id = {table}.profile JOIN banks b ON b.id = {table}.bank"
@@ -451,7 +469,6 @@ class PostgresStore:
         self._offline = ""
         # The app calls a remote store from worker threads: one call at a time.
         self._lock = threading.RLock()
-        self._known: dict[tuple[str, str], tuple[int, int]] = {}  # ids never change
 
     @classmethod
     def open(
@@ -605,15 +622,11 @@ class PostgresStore:
                 return None
 
     def _ids(self, cursor: Cursor, profile: str, bank: str) -> tuple[int, int]:
-        """The integer ids rows keep for this profile and bank, asked of the server once
-        (they never change); 0, which no row has, for one not known yet."""
-        found = self._known.get((profile, bank))
-        if found is None:
-            row = cursor.execute(_IDS, (profile, bank)).fetchone()
-            if row is None or row[0] is None or row[1] is None:
-                return 0, 0
-            found = self._known[profile, bank] = int(row[0]), int(row[1])
-        return found
+        """The integer ids rows keep for this profile and bank, asked in the same transaction
+        (another client may re-key a bank at any time); 0, which no row has, for one not
+        known yet."""
+        row = cursor.execute(_IDS, (profile, bank)).fetchone()
+        return (row[0] or 0, row[1] or 0) if row else (0, 0)
 
     # --- what a fault says ----------------------------------------------------------------
 
@@ -655,7 +668,6 @@ class PostgresStore:
             if known is None and key != title and _has_progress(cursor, title):
                 # Kept under its title until it had an id: the progress goes with the id.
                 cursor.execute("UPDATE banks SET key = %s WHERE key = %s", (key, title))
-                self._known.clear()
             elif known is None:
                 cursor.execute(
                     "INSERT INTO banks (key, title, created) VALUES (%s, %s, %s)",
@@ -1006,16 +1018,14 @@ def _add_answer(cursor: Cursor, session: Session, answer: Answer, now: float) ->
             cursor.execute(statement, row)
         if answer.card is not None:
             cursor.execute(
-                _SAVE_CARD,
-                (
-                    session.profile,
-                    session.bank,
-                    answer.question_id,
-                    answer.topic,
-                    *card_columns(answer.card),
-                ),
+                _SAVE_CARD, row | _card_values(answer.question_id, answer.topic, answer.card)
             )
     return 1
+
+
+def _card_values(qid: str, topic: str, card: Card) -> dict[str, object]:
+    columns = ("card", "due", "state", "stability", "reviewed")
+    return {"qid": qid, "topic": topic} | dict(zip(columns, card_columns(card), strict=True))
 
 
 def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
@@ -1060,7 +1070,8 @@ def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
         (at, profile, bank, qid),
     )
     if card is not None:
-        cursor.execute(_SAVE_CARD_BY_ID, (profile, bank, qid, topic, *card_columns(card)))
+        values = _card_values(qid, topic, card) | {"profile": profile, "bank": bank}
+        cursor.execute(_SAVE_CARD_BY_ID, values)
     return True
 
 

@@ -761,6 +761,8 @@ class SQLiteStore:
         args = {"profile": pid, "bank": bid, "now": now, "factor": factor, "decay": decay}
         rows = []
         for topic, ids in questions.items():  # through the primary key, a topic at a time
+            if not ids:
+                continue
             asked = args | {"topic": topic, "ids": json.dumps(ids)}
             rows.append(self.db.execute(_TOPIC_CARDS, asked).fetchone())
         return topic_cards(rows)
@@ -861,7 +863,8 @@ def _add_answer(db: sqlite3.Connection, session: Session, answer: Answer, clock:
     if db.execute("SELECT 1 FROM answers WHERE uuid = ?", (key,)).fetchone():
         return 0
     when = clock() if answer.answered_at is None else answer.answered_at  # no needless tick
-    pid, bid = _ids(db, session.profile, session.bank)
+    found = db.execute("SELECT profile, bank FROM sessions WHERE id = ?", (session.id,))
+    pid, bid = found.fetchone() or (0, 0)  # the session's own, whatever its names are now
     row = answer_values(session, answer, when) | {"profile": pid, "bank": bid, "uuid": key}
     db.execute(
         "INSERT INTO answers (session_id, question_id, topic, given, correct, seconds,"
@@ -922,11 +925,13 @@ def _latest_in_topic(
 
 
 def _uuid_key(text: str) -> bytes | str:
-    """An answer's UUID as it is kept: 16 bytes (text only if it is not a UUID at all)."""
+    """An answer's UUID as it is kept: 16 bytes; as it came if it is not a UUID in its usual
+    text (so two texts never become the same key, and each reads back as it was)."""
     try:
-        return uuid.UUID(text).bytes
-    except ValueError:
+        key = uuid.UUID(text)
+    except (ValueError, TypeError, AttributeError):
         return text
+    return key.bytes if str(key) == text else text
 
 
 def _uuid_text(value: bytes | str) -> str:
@@ -979,7 +984,8 @@ def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connec
         # roll back the last commits. Each answer stays one cheap commit.
         connection.execute("PRAGMA synchronous = NORMAL")
         _add_math(connection)
-        _migrate(connection)  # before foreign keys: a table rebuilt is dropped, not emptied
+        connection.execute("PRAGMA foreign_keys = OFF")  # a table rebuilt is dropped, not
+        _migrate(connection)  # emptied by a cascade (and off is not every build's default)
         connection.execute("PRAGMA foreign_keys = ON")
         _check_schema(connection)
     except BaseException:
@@ -1056,6 +1062,9 @@ def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> N
             if number == _CARD_COLUMNS:
                 _fill_card_columns(connection)
             connection.execute(f"PRAGMA user_version = {number + 1}")
+    except sqlite3.IntegrityError as exc:  # the file is sound: it must not be moved aside
+        connection.execute("ROLLBACK")
+        raise sqlite3.OperationalError(f"cannot upgrade the progress database: {exc}") from exc
     except BaseException:
         connection.execute("ROLLBACK")
         raise

@@ -134,7 +134,9 @@ class HomeScreen(Screen[None]):
             )
 
     async def _read_changed(self) -> None:
-        await asyncio.sleep(0)  # what covers this screen is drawn first
+        painted = asyncio.Event()  # what covers this screen (the summary) is drawn first
+        self.app.call_after_refresh(painted.set)
+        await painted.wait()
         topics = [t for t in self.topics if t in self.changed]
         reading = await call_store(self.study.store, lambda: self.progress.read(topics))
         self.progress.keep(reading)
@@ -145,16 +147,18 @@ class HomeScreen(Screen[None]):
         """Show the topics a session changed: read while its summary was shown, or now
         (before the next frame) if it closed first. The others are read again between
         frames: their cards may have come due since."""
-        if self.reader is not None:
+        while (reader := self.reader) is not None:  # a later session may start another
             with contextlib.suppress(WorkerFailed, WorkerCancelled):
-                await self.reader.wait()
-            self.reader = None
+                await reader.wait()
+            if self.reader is reader:
+                self.reader = None
         first = [t for t in self.topics if t in self.changed]
         if first:  # not read yet: the summary closed at once, or the reading failed
             try:
                 reading = await call_store(self.study.store, lambda: self.progress.read(first))
             except StoreError as exc:
-                self._unreadable(exc)
+                self._unreadable(exc)  # they are tried again with the others, below
+                self.changed.difference_update(first)
             else:
                 self.progress.keep(reading)
         shown = self.changed | self.updated
