@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from quiz.store.api import ProgressStore
+from quiz.tui.widgets.topic_table import TopicTable
 
 from .pg import Cluster, running_cluster
 
@@ -57,6 +58,11 @@ questions:
     prompt: Front
     answer: Back
 """
+
+
+def table_rows(table: TopicTable) -> list[str]:
+    """Every line of the home screen's topic table, drawn or not."""
+    return [table.line(i) for i in range(table.count)]
 
 
 @pytest.fixture(autouse=True)

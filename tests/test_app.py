@@ -27,7 +27,7 @@ from quiz.tui.widgets.feedback import Feedback
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.topic_table import TopicTable
 
-from .conftest import Clock
+from .conftest import Clock, table_rows
 
 MakeApp = Callable[..., QuizApp]
 
@@ -234,7 +234,7 @@ async def test_quitting_mid_session_keeps_answers_and_a_relaunch_shows_them(
     app.study.store.close()
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        rows = [str(row) for row in again.screen.query_one(TopicTable).rows]
+        rows = [str(row) for row in table_rows(again.screen.query_one(TopicTable))]
         # cells: "○ topic", mastery, right, tries, due, recall, studied, trend
         tries = [int(re.split(r"\s{2,}", row.strip())[3]) for row in rows]
         assert sum(tries) == 2, rows
@@ -325,7 +325,7 @@ async def test_bank_text_is_never_markup(write_bank, tmp_path: Path) -> None:  #
         home = app.screen
         assert "[bold]Title[/] [@click=app.quit]x[/]" in str(home.query_one("#bank-title").render())
         assert "[u]ana[/u]" in str(home.query_one("#profile").render())
-        [row] = home.query_one(TopicTable).rows
+        [row] = table_rows(home.query_one(TopicTable))
         assert "[red]Topic[/red]" in str(row)
         await pilot.press("enter")
         await pilot.pause()

@@ -33,7 +33,7 @@ from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.topic_table import Column, TopicTable, fit, layout
 
-from .conftest import Clock
+from .conftest import Clock, table_rows
 from .test_app import keys_for
 
 MakeApp = Callable[..., QuizApp]
@@ -113,8 +113,8 @@ async def test_home_fits_small_terminals(make_app: MakeApp, size: tuple[int, int
         table = screen.query_one(TopicTable)
         header = str(screen.query_one("#topics-header", Static).render())
         assert "\n" not in header and cell_len(header) < width  # no column wrapped
-        assert len(table.rows) == 5
-        assert all(cell_len(str(row)) < width for row in table.rows)
+        assert len(table_rows(table)) == 5
+        assert all(cell_len(str(row)) < width for row in table_rows(table))
         assert table.region.height >= 5 and table.max_scroll_y == 0  # every topic shows
         assert cell_len(hint(app)) <= width - 2
         keys = footer_keys(app)
@@ -164,7 +164,7 @@ async def test_wide_topic_names_keep_the_table_aligned(make_app: MakeApp) -> Non
     async with app.run_test(size=(70, 20)):
         screen = home(app)
         header = str(screen.query_one("#topics-header", Static).render())
-        rows = [str(row) for row in screen.query_one(TopicTable).rows]
+        rows = [str(row) for row in table_rows(screen.query_one(TopicTable))]
         mastery_at = cell_len(header[: header.index("Mastery")])
         for row in rows:
             assert cell_len(row) == cell_len(header) < 70
@@ -262,7 +262,7 @@ async def review_then_go_home(app: QuizApp, pilot, keys: list[str]) -> str:  # t
     await pilot.pause()
     await pilot.press("enter")  # home
     await settle(pilot)
-    return str(home(app).query_one(TopicTable).rows[0])
+    return str(table_rows(home(app).query_one(TopicTable))[0])
 
 
 async def test_a_wrong_review_answer_does_not_show_full_recall_at_home(
@@ -299,12 +299,12 @@ async def test_space_toggles_the_topic_under_the_cursor_and_the_count_shows(
         table = screen.query_one(TopicTable)
         assert "All topics" in hint(app)
         await pilot.press("space")
-        assert table.cursor == 0 and str(table.rows[0]).startswith(" ● ")
+        assert table.cursor == 0 and str(table_rows(table)[0]).startswith(" ● ")
         assert "1 of 5 topics selected" in hint(app)
         await pilot.press("down", "space")
         assert table.cursor == 1 and "2 of 5 topics selected" in hint(app)
         await pilot.press("space")  # again: unselected, and still there
-        assert table.cursor == 1 and str(table.rows[1]).startswith(" ○ ")
+        assert table.cursor == 1 and str(table_rows(table)[1]).startswith(" ○ ")
         assert "1 of 5 topics selected" in hint(app)
 
 
@@ -329,7 +329,8 @@ async def test_the_selection_stays_through_help_and_stats_and_clears_after_a_ses
         await settle(pilot)
         assert app.screen is screen
         assert screen.selected == set() and "All topics" in hint(app)
-        assert not any(str(row).startswith(" ● ") for row in screen.query_one(TopicTable).rows)
+        rows = table_rows(screen.query_one(TopicTable))
+        assert not any(str(row).startswith(" ● ") for row in rows)
 
 
 # --- 6. keys you can find ---------------------------------------------------------------------

@@ -340,6 +340,22 @@ R = TypeVar("R")
 Y = TypeVar("Y")
 
 
+# The move to integer ids of profile and bank (SQLite 7 -> 8, PostgreSQL 2 -> 3): every table
+# that names a profile or a bank, the names any of them holds (`{column}`: profile or bank),
+# and the join from a table's names (`{table}`) to the new ids.
+OWNED_TABLES = (
+    "profiles", "banks", "sessions", "answers", "topic_stats", "session_topics",
+    "question_stats", "cards",
+)  # fmt: skip
+NAMES_KEPT = " UNION ".join(
+    f"SELECT {{column}} FROM {table}"
+    for table in ("sessions", "topic_stats", "session_topics", "question_stats", "cards")
+)
+NAMES_TO_IDS = (
+    "JOIN profiles_new p ON p.name = {table}.profile JOIN banks_new b ON b.key = {table}.bank"
+)
+
+
 def newer_schema(version: int) -> StoreError:
     return StoreError(
         f"the progress database is from a newer quiz (schema {version}); upgrade quiz"
@@ -546,11 +562,11 @@ def topic_cards(rows: Iterable[Sequence[Any]]) -> dict[str, TopicCards]:
     found: dict[str, TopicCards] = {}
     for topic, cards, learning, review, recall, recalled, known in rows:
         summed = float(recall or 0.0)
-        if not 0 <= summed <= count(recalled or 0):
+        if not 0 <= summed <= count(recalled):
             raise ValueError(f"a damaged row: recall {recall!r} of {recalled!r} cards")
         if count(cards) or count(known):
             found[topic] = TopicCards(
-                count(cards), count(learning or 0), count(review or 0), summed, count(recalled),
+                count(cards), count(learning), count(review), summed, count(recalled),
                 count(known),
             )  # fmt: skip
     return found

@@ -36,6 +36,9 @@ from psycopg.types.string import TextLoader
 from quiz.store.api import (
     ANSWER_COLUMNS,
     ATTEMPT_COLUMNS,
+    NAMES_KEPT,
+    NAMES_TO_IDS,
+    OWNED_TABLES,
     TREND_SESSIONS,
     Answer,
     Attempt,
@@ -80,16 +83,10 @@ MIN_CONNECT_TIMEOUT_S = 2  # libpq waits at least this long, whatever it is told
 _MIGRATION_LOCK = 0x7175_697A_0001
 _BANK_LOCK = 0x7175_697A_0002
 
-# For the move to integer ids (2 -> 3): every table that names a profile or a bank, the
-# names found in any of them, and the join from a table's names to their new ids.
-_OWNED = (
-    "profiles", "banks", "sessions", "answers", "topic_stats", "session_topics",
-    "question_stats", "cards",
-)  # fmt: skip
 # The new tables' keys, constraints and sequences, named as the old ones were.
 _RENAMES = "".join(
     [
-        *(f"ALTER INDEX {table}_new_pkey RENAME TO {table}_pkey;" for table in _OWNED),
+        *(f"ALTER INDEX {table}_new_pkey RENAME TO {table}_pkey;" for table in OWNED_TABLES),
         *(
             f"ALTER INDEX {table}_new_{column}_key RENAME TO {table}_{column}_key;"
             for table, column in (
@@ -110,11 +107,6 @@ _RENAMES = "".join(
         ),
     ]
 )  # fmt: skip
-_EVERY = " UNION ".join(
-    f"SELECT {{column}} FROM {table}"
-    for table in ("sessions", "topic_stats", "session_topics", "question_stats", "cards")
-)
-_OWNERS = "JOIN profiles_new p ON p.name = {table}.profile JOIN banks_new b ON b.key = {table}.bank"
 
 # Each entry takes the schema from its index to the next version; never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -231,7 +223,7 @@ MIGRATIONS: list[str] = [
     INSERT INTO profiles_new (name, display_name, created)
         SELECT name, display_name, created FROM profiles ORDER BY created, name;
     INSERT INTO profiles_new (name, display_name, created)
-        SELECT profile, profile, 0 FROM ({_EVERY.format(column="profile")}) x
+        SELECT profile, profile, 0 FROM ({NAMES_KEPT.format(column="profile")}) x
         ON CONFLICT DO NOTHING;
     CREATE TABLE banks_new (
         id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -242,7 +234,7 @@ MIGRATIONS: list[str] = [
     INSERT INTO banks_new (key, title, created)
         SELECT key, title, created FROM banks ORDER BY created, key;
     INSERT INTO banks_new (key, title, created)
-        SELECT bank, bank, 0 FROM ({_EVERY.format(column="bank")}) x ON CONFLICT DO NOTHING;
+        SELECT bank, bank, 0 FROM ({NAMES_KEPT.format(column="bank")}) x ON CONFLICT DO NOTHING;
     CREATE TABLE sessions_new (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         uuid uuid NOT NULL UNIQUE,
@@ -255,7 +247,7 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO sessions_new OVERRIDING SYSTEM VALUE
         SELECT s.id, s.uuid, p.id, b.id, s.mode, s.seed, s.started, s.ended
-        FROM sessions s {_OWNERS.format(table="s")};
+        FROM sessions s {NAMES_TO_IDS.format(table="s")};
     CREATE TABLE answers_new (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         uuid uuid NOT NULL UNIQUE,
@@ -288,7 +280,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, topic)
     );
     INSERT INTO topic_stats_new SELECT p.id, b.id, t.topic, t.attempts, t.correct, t.last_at,
-        t.streak, t.best_streak FROM topic_stats t {_OWNERS.format(table="t")};
+        t.streak, t.best_streak FROM topic_stats t {NAMES_TO_IDS.format(table="t")};
     CREATE TABLE session_topics_new (
         profile integer NOT NULL,
         bank integer NOT NULL,
@@ -299,7 +291,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, topic, session_id)
     );
     INSERT INTO session_topics_new SELECT p.id, b.id, t.topic, t.session_id, t.attempts,
-        t.correct FROM session_topics t {_OWNERS.format(table="t")};
+        t.correct FROM session_topics t {NAMES_TO_IDS.format(table="t")};
     CREATE TABLE question_stats_new (
         profile integer NOT NULL,
         bank integer NOT NULL,
@@ -312,7 +304,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, question_id)
     );
     INSERT INTO question_stats_new SELECT p.id, b.id, t.question_id, t.topic, t.attempts,
-        t.wrong, t.last_correct, t.last_at FROM question_stats t {_OWNERS.format(table="t")};
+        t.wrong, t.last_correct, t.last_at FROM question_stats t {NAMES_TO_IDS.format(table="t")};
     CREATE TABLE cards_new (
         profile integer NOT NULL,
         bank integer NOT NULL,
@@ -326,9 +318,9 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, question_id)
     );
     INSERT INTO cards_new SELECT p.id, b.id, t.question_id, t.topic, t.card, t.due, t.state,
-        t.stability, t.reviewed FROM cards t {_OWNERS.format(table="t")};
-    DROP TABLE {", ".join(_OWNED)};
-    {"".join(f"ALTER TABLE {table}_new RENAME TO {table};" for table in _OWNED)}
+        t.stability, t.reviewed FROM cards t {NAMES_TO_IDS.format(table="t")};
+    DROP TABLE {", ".join(OWNED_TABLES)};
+    {"".join(f"ALTER TABLE {table}_new RENAME TO {table};" for table in OWNED_TABLES)}
     {_RENAMES}
     SELECT setval(pg_get_serial_sequence('sessions', 'id'), GREATEST(MAX(id), 1)) FROM sessions;
     SELECT setval(pg_get_serial_sequence('answers', 'id'), GREATEST(MAX(id), 1)) FROM answers;
@@ -388,7 +380,7 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
                    ELSE q.last_correct END,
     last_at = GREATEST(q.last_at, excluded.last_at)
 """
-_SAVE_CARD_BY_ID = """
+_CARD_UPSERT = """
 INSERT INTO cards (profile, bank, question_id, topic, card, due, state, stability, reviewed)
 VALUES ({profile}, {bank}, %(qid)s, %(topic)s, %(card)s, %(due)s, %(state)s, %(stability)s,
         %(reviewed)s)
@@ -396,11 +388,11 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     topic = excluded.topic, card = excluded.card, due = excluded.due, state = excluded.state,
     stability = excluded.stability, reviewed = excluded.reviewed
 """
-_SAVE_CARD = _SAVE_CARD_BY_ID.format(  # the card of a session's profile and bank
+_SAVE_CARD = _CARD_UPSERT.format(  # the card of a session's profile and bank
     profile="(SELECT profile FROM sessions WHERE id = %(session)s)",
     bank="(SELECT bank FROM sessions WHERE id = %(session)s)",
 )
-_SAVE_CARD_BY_ID = _SAVE_CARD_BY_ID.format(profile="%(profile)s", bank="%(bank)s")
+_SAVE_CARD_BY_ID = _CARD_UPSERT.format(profile="%(profile)s", bank="%(bank)s")
 # The ids rows keep for a profile and a bank, by their names; a table's ids as names.
 _IDS = "SELECT (SELECT id FROM profiles WHERE name = %s), (SELECT id FROM banks WHERE key = %s)"
 _NAMES = "JOIN profiles p ON p.id = {table}.profile JOIN banks b ON b.id = {table}.bank"
@@ -621,13 +613,6 @@ class PostgresStore:
                 self.outbox.push(operation)
                 return None
 
-    def _ids(self, cursor: Cursor, profile: str, bank: str) -> tuple[int, int]:
-        """The integer ids rows keep for this profile and bank, asked in the same transaction
-        (another client may re-key a bank at any time); 0, which no row has, for one not
-        known yet."""
-        row = cursor.execute(_IDS, (profile, bank)).fetchone()
-        return (row[0] or 0, row[1] or 0) if row else (0, 0)
-
     # --- what a fault says ----------------------------------------------------------------
 
     def _hide(self, text: str) -> str:
@@ -730,7 +715,7 @@ class PostgresStore:
     @_damaged_rows
     def reset(self, profile: str, bank: str, topic: str | None = None) -> int:
         with self._synced() as cursor:
-            owner = self._ids(cursor, profile, bank)
+            owner = _ids(cursor, profile, bank)
             where, args = "profile = %s AND bank = %s", list[object](owner)
             if topic is not None:
                 where, args = where + " AND topic = %s", [*args, topic]
@@ -795,7 +780,7 @@ class PostgresStore:
     ) -> list[TopicStats]:
         topics = list(topics)
         with self._synced() as cursor:
-            pid, bid = self._ids(cursor, profile, bank)
+            pid, bid = _ids(cursor, profile, bank)
             args = {"profile": pid, "bank": bid, "topics": topics, "limit": last_sessions}
             totals = {
                 row[0]: row
@@ -825,7 +810,7 @@ class PostgresStore:
                 f"SELECT {ATTEMPT_COLUMNS} FROM sessions s JOIN answers a ON a.session_id = s.id"
                 " WHERE s.profile = %s AND s.bank = %s AND a.question_id = %s"
                 " ORDER BY a.answered_at, a.id",
-                (*self._ids(cursor, profile, bank), question_id),
+                (*_ids(cursor, profile, bank), question_id),
             ).fetchall()
         return [stored_attempt(row) for row in rows]
 
@@ -834,6 +819,7 @@ class PostgresStore:
         self, profile: str, bank: str, topics: Sequence[str], limit: int
     ) -> dict[str, list[tuple[float, float]]]:
         with self._synced() as cursor:
+            pid, bid = _ids(cursor, profile, bank)
             rows = cursor.execute(
                 "SELECT t.topic, x.started, x.attempts, x.correct"
                 " FROM unnest(%(topics)s::text[]) WITH ORDINALITY AS t(topic, n)"
@@ -842,8 +828,7 @@ class PostgresStore:
                 "  WHERE st.profile = %(profile)s AND st.bank = %(bank)s AND st.topic = t.topic"
                 "  ORDER BY st.session_id DESC LIMIT %(limit)s) x"
                 " ORDER BY t.n, x.session_id",
-                {"topics": list(topics), "limit": limit}
-                | dict(zip(("profile", "bank"), self._ids(cursor, profile, bank), strict=True)),
+                {"topics": list(topics), "limit": limit, "profile": pid, "bank": bid},
             ).fetchall()
         return topic_history(rows)
 
@@ -856,7 +841,7 @@ class PostgresStore:
             rows = cursor.execute(
                 "SELECT question_id, topic, attempts, wrong, last_correct, last_at"
                 f" FROM question_stats WHERE profile = %s AND bank = %s{where}",
-                (*self._ids(cursor, profile, bank), *([list(topics)] if topics else [])),
+                (*_ids(cursor, profile, bank), *([list(topics)] if topics else [])),
             ).fetchall()
         return {row[0]: question_record(*row) for row in rows}
 
@@ -871,7 +856,7 @@ class PostgresStore:
         factor, decay = curve
         args = {"asked": json.dumps(asked), "now": now, "factor": factor, "decay": decay}
         with self._synced() as cursor:
-            pid, bid = self._ids(cursor, profile, bank)
+            pid, bid = _ids(cursor, profile, bank)
             rows = cursor.execute(_TOPIC_CARDS, args | {"profile": pid, "bank": bid}).fetchall()
         return topic_cards(rows)
 
@@ -885,7 +870,7 @@ class PostgresStore:
                 "SELECT question_id, card FROM cards WHERE profile = %s AND bank = %s"
                 f" AND due <= %s{where} ORDER BY due, question_id LIMIT %s OFFSET %s",
                 (
-                    *self._ids(cursor, profile, bank),
+                    *_ids(cursor, profile, bank),
                     now,
                     *([list(topics)] if topics else []),
                     limit,
@@ -900,7 +885,7 @@ class PostgresStore:
             rows = cursor.execute(
                 "SELECT question_id FROM cards WHERE profile = %s AND bank = %s"
                 " AND question_id = ANY(%s)",
-                (*self._ids(cursor, profile, bank), list(question_ids)),
+                (*_ids(cursor, profile, bank), list(question_ids)),
             ).fetchall()
         return {qid for (qid,) in rows}
 
@@ -915,7 +900,7 @@ class PostgresStore:
                 f" AND NOT last_correct{where} ORDER BY last_at DESC, question_id DESC"
                 " LIMIT %s OFFSET %s",
                 (
-                    *self._ids(cursor, profile, bank),
+                    *_ids(cursor, profile, bank),
                     *([list(topics)] if topics else []),
                     limit,
                     skip,
@@ -934,7 +919,7 @@ class PostgresStore:
                 " JOIN session_topics st ON st.session_id = s.id"
                 " GROUP BY s.id, s.mode, s.seed, s.started, s.ended"
                 " ORDER BY s.started DESC, s.id DESC",
-                (*self._ids(cursor, profile, bank), limit),
+                (*_ids(cursor, profile, bank), limit),
             ).fetchall()
         return [session_record(*row) for row in rows]
 
@@ -945,7 +930,7 @@ class PostgresStore:
                 "SELECT a.question_id, a.seconds FROM sessions s JOIN answers a"
                 " ON a.session_id = s.id WHERE s.profile = %s AND s.bank = %s AND a.correct"
                 " ORDER BY s.started DESC, s.id DESC, a.id DESC LIMIT %s",
-                (*self._ids(cursor, profile, bank), limit),
+                (*_ids(cursor, profile, bank), limit),
             ).fetchall()
         return [(qid, seconds) for qid, seconds in rows]
 
@@ -956,7 +941,7 @@ class PostgresStore:
             "SELECT COALESCE(SUM(attempts), 0) FROM topic_stats WHERE profile = %s AND bank = %s"
         )
         with self._synced() as cursor:
-            args: list[object] = list(self._ids(cursor, profile, bank))
+            args: list[object] = list(_ids(cursor, profile, bank))
             if topic is not None:
                 query, args = query + " AND topic = %s", [*args, topic]
             row = cursor.execute(query, args).fetchone()
@@ -1094,9 +1079,15 @@ def _owner(cursor: Cursor, profile: str, bank: str, now: float) -> tuple[int, in
         "INSERT INTO banks (key, title, created) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
         (bank, bank, now),
     )
+    return _ids(cursor, profile, bank)
+
+
+def _ids(cursor: Cursor, profile: str, bank: str) -> tuple[int, int]:
+    """The integer ids rows keep for this profile and bank, asked in the transaction that
+    uses them (another client may re-key a bank at any time); 0, which no row has, for one
+    not known yet."""
     row = cursor.execute(_IDS, (profile, bank)).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1])
+    return (row[0] or 0, row[1] or 0) if row else (0, 0)
 
 
 def _hung_up(connection: Connection) -> bool:

@@ -24,6 +24,9 @@ from typing import Any
 from quiz.store.api import (
     ANSWER_COLUMNS,
     ATTEMPT_COLUMNS,
+    NAMES_KEPT,
+    NAMES_TO_IDS,
+    OWNED_TABLES,
     TREND_SESSIONS,
     Answer,
     Attempt,
@@ -42,7 +45,6 @@ from quiz.store.api import (
     answer_values,
     card_columns,
     card_sets,
-    in_list,
     new_id,
     newer_schema,
     profile_record,
@@ -66,17 +68,9 @@ _UUID4 = (
     " substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
 )
 
-# For the move to integer ids (7 -> 8): every table that names a profile or a bank, the
-# names found in any of them, and the join from a table's names to their new ids.
-_OWNED = (
-    "profiles", "banks", "sessions", "answers", "topic_stats", "session_topics",
-    "question_stats", "cards",
-)  # fmt: skip
-_EVERY = " UNION ".join(
-    f"SELECT {{column}} FROM {table}"
-    for table in ("sessions", "topic_stats", "session_topics", "question_stats", "cards")
-)
-_OWNERS = "JOIN profiles_new p ON p.name = {table}.profile JOIN banks_new b ON b.key = {table}.bank"
+
+# 7 -> 8 copies each table to `name_new`, then puts the copy in its place.
+_SWAP = "".join(f"DROP TABLE {t}; ALTER TABLE {t}_new RENAME TO {t};" for t in OWNED_TABLES)
 
 # Each entry takes the schema from its index to the next version; never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -208,7 +202,7 @@ MIGRATIONS: list[str] = [
     # 7 -> 8: every row kept under small integer ids of its profile and bank, not their
     # names; an answer's UUID in 16 bytes; an answer reached through its session, so only
     # its UUID and its session index it (the profile's latest answers, a topic's run and a
-    # question's history go through the sessions). About 200 bytes an answer become 110.
+    # question's history go through the sessions). About 280 bytes an answer become 120.
     f"""
     CREATE TABLE profiles_new (
         id INTEGER PRIMARY KEY,
@@ -219,7 +213,7 @@ MIGRATIONS: list[str] = [
     INSERT INTO profiles_new (name, display_name, created)
         SELECT name, display_name, created FROM profiles ORDER BY created, name;
     INSERT OR IGNORE INTO profiles_new (name, display_name, created)
-        SELECT profile, profile, 0 FROM ({_EVERY.format(column="profile")});
+        SELECT profile, profile, 0 FROM ({NAMES_KEPT.format(column="profile")});
     CREATE TABLE banks_new (
         id INTEGER PRIMARY KEY,
         key TEXT NOT NULL UNIQUE,
@@ -229,7 +223,7 @@ MIGRATIONS: list[str] = [
     INSERT INTO banks_new (key, title, created)
         SELECT key, title, created FROM banks ORDER BY created, key;
     INSERT OR IGNORE INTO banks_new (key, title, created)
-        SELECT bank, bank, 0 FROM ({_EVERY.format(column="bank")});
+        SELECT bank, bank, 0 FROM ({NAMES_KEPT.format(column="bank")});
     CREATE TABLE sessions_new (
         id INTEGER PRIMARY KEY,
         profile INTEGER NOT NULL REFERENCES profiles(id),
@@ -241,7 +235,7 @@ MIGRATIONS: list[str] = [
         uuid TEXT NOT NULL
     );
     INSERT INTO sessions_new SELECT s.id, p.id, b.id, s.mode, s.seed, s.started, s.ended, s.uuid
-        FROM sessions s {_OWNERS.format(table="s")};
+        FROM sessions s {NAMES_TO_IDS.format(table="s")};
     CREATE TABLE answers_new (
         id INTEGER PRIMARY KEY,
         session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -274,7 +268,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, topic)
     ) WITHOUT ROWID;
     INSERT INTO topic_stats_new SELECT p.id, b.id, t.topic, t.attempts, t.correct, t.last_at,
-        t.streak, t.best_streak FROM topic_stats t {_OWNERS.format(table="t")};
+        t.streak, t.best_streak FROM topic_stats t {NAMES_TO_IDS.format(table="t")};
     CREATE TABLE session_topics_new (
         profile INTEGER NOT NULL,
         bank INTEGER NOT NULL,
@@ -285,7 +279,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, topic, session_id)
     ) WITHOUT ROWID;
     INSERT INTO session_topics_new SELECT p.id, b.id, t.topic, t.session_id, t.attempts,
-        t.correct FROM session_topics t {_OWNERS.format(table="t")};
+        t.correct FROM session_topics t {NAMES_TO_IDS.format(table="t")};
     CREATE TABLE question_stats_new (
         profile INTEGER NOT NULL,
         bank INTEGER NOT NULL,
@@ -298,7 +292,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, question_id)
     ) WITHOUT ROWID;
     INSERT INTO question_stats_new SELECT p.id, b.id, t.question_id, t.topic, t.attempts,
-        t.wrong, t.last_correct, t.last_at FROM question_stats t {_OWNERS.format(table="t")};
+        t.wrong, t.last_correct, t.last_at FROM question_stats t {NAMES_TO_IDS.format(table="t")};
     CREATE TABLE cards_new (
         profile INTEGER NOT NULL,
         bank INTEGER NOT NULL,
@@ -312,8 +306,8 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (profile, bank, question_id)
     ) WITHOUT ROWID;
     INSERT INTO cards_new SELECT p.id, b.id, t.question_id, t.topic, t.card, t.due, t.state,
-        t.stability, t.reviewed FROM cards t {_OWNERS.format(table="t")};
-    {"".join(f"DROP TABLE {table}; ALTER TABLE {table}_new RENAME TO {table};" for table in _OWNED)}
+        t.stability, t.reviewed FROM cards t {NAMES_TO_IDS.format(table="t")};
+    {_SWAP}
     CREATE INDEX sessions_by_profile ON sessions(profile, bank, started);
     CREATE UNIQUE INDEX sessions_by_uuid ON sessions(uuid);
     CREATE UNIQUE INDEX answers_by_uuid ON answers(uuid);
@@ -348,6 +342,13 @@ ON CONFLICT (profile, bank, question_id) DO UPDATE SET
     last_at = MAX(last_at, excluded.last_at)
 """
 _SAVE_CARD = "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# (correct,) of a topic's answers, latest first: its sessions in the order they began.
+_TOPIC_RUN = """
+SELECT a.correct FROM session_topics st JOIN sessions s ON s.id = st.session_id
+JOIN answers a ON a.session_id = st.session_id AND a.topic = st.topic
+WHERE st.profile = ? AND st.bank = ? AND st.topic = ?
+ORDER BY s.started DESC, s.id DESC, a.answered_at DESC, a.id DESC
+"""
 # Answers read back, their UUIDs as text; a table's profile and bank ids as their names.
 _ANSWER_COLUMNS = ANSWER_COLUMNS.replace(" uuid,", " uuid_text(uuid),")
 _ATTEMPT_COLUMNS = ATTEMPT_COLUMNS.replace(" a.uuid,", " uuid_text(a.uuid),")
@@ -614,7 +615,7 @@ class SQLiteStore:
             db.execute(
                 "UPDATE answers SET correct = 1, score = 1, overridden = 1 WHERE id = ?", (row,)
             )
-            run = streak(_latest_in_topic(db, profile, bank, topic))
+            run = streak(db.execute(_TOPIC_RUN, (profile, bank, topic)))
             db.execute(
                 "UPDATE topic_stats SET correct = correct + 1, streak = :streak,"
                 " best_streak = MAX(best_streak, :streak)"
@@ -692,7 +693,7 @@ class SQLiteStore:
                 r[0]: r
                 for r in self.db.execute(
                     "SELECT topic, attempts, correct, last_at, best_streak FROM topic_stats"
-                    f" WHERE profile = ? AND bank = ? AND topic IN {in_list(batch, '?')}",
+                    f" WHERE profile = ? AND bank = ? AND topic IN {_in_list(batch)}",
                     (*owner, *batch),
                 )
             }
@@ -740,7 +741,7 @@ class SQLiteStore:
     ) -> dict[str, QuestionStats]:
         """Per question answered at least once (in these topics; none: all): attempts,
         misses and the latest result."""
-        where = f" AND topic IN {in_list(topics, '?')}" if topics else ""
+        where = f" AND topic IN {_in_list(topics)}" if topics else ""
         table = f"question_stats{_BY_TOPIC if topics else ''}"
         return {
             row[0]: question_record(*row)
@@ -771,7 +772,7 @@ class SQLiteStore:
     def due_cards(
         self, profile: str, bank: str, topics: Sequence[str], now: float, limit: int, skip: int = 0
     ) -> list[tuple[str, str]]:
-        where = f" AND topic IN {in_list(topics, '?')}" if topics else ""
+        where = f" AND topic IN {_in_list(topics)}" if topics else ""
         return self.db.execute(
             "SELECT question_id, card FROM cards WHERE profile = ? AND bank = ? AND due <= ?"
             f"{where} ORDER BY due, question_id LIMIT ? OFFSET ?",
@@ -788,7 +789,7 @@ class SQLiteStore:
                 qid
                 for (qid,) in self.db.execute(
                     "SELECT question_id FROM cards WHERE profile = ? AND bank = ?"
-                    f" AND question_id IN {in_list(batch, '?')}",
+                    f" AND question_id IN {_in_list(batch)}",
                     (*owner, *batch),
                 )
             )
@@ -798,7 +799,7 @@ class SQLiteStore:
     def missed(
         self, profile: str, bank: str, topics: Sequence[str], limit: int, skip: int = 0
     ) -> list[str]:
-        where = f" AND topic IN {in_list(topics, '?')}" if topics else ""
+        where = f" AND topic IN {_in_list(topics)}" if topics else ""
         return [
             qid
             for (qid,) in self.db.execute(
@@ -903,25 +904,6 @@ def _owner(db: sqlite3.Connection, profile: str, bank: str, now: float) -> tuple
         "INSERT OR IGNORE INTO banks (key, title, created) VALUES (?, ?, ?)", (bank, bank, now)
     )
     return _ids(db, profile, bank)
-
-
-def _latest_in_topic(
-    db: sqlite3.Connection, profile: int, bank: int, topic: str
-) -> Iterator[tuple[int]]:
-    """(correct,) of a topic's answers, latest first: its sessions newest first (through
-    their summaries), each session's answers in it newest first; read as far as asked."""
-    sessions = db.execute(
-        "SELECT st.session_id FROM session_topics st JOIN sessions s ON s.id = st.session_id"
-        " WHERE st.profile = ? AND st.bank = ? AND st.topic = ?"
-        " ORDER BY s.started DESC, s.id DESC",
-        (profile, bank, topic),
-    ).fetchall()
-    for (session,) in sessions:
-        yield from db.execute(
-            "SELECT correct FROM answers WHERE session_id = ? AND topic = ?"
-            " ORDER BY answered_at DESC, id DESC",
-            (session, topic),
-        )
 
 
 def _uuid_key(text: str) -> bytes | str:
@@ -1074,6 +1056,13 @@ def _migrate(connection: sqlite3.Connection, target: int = len(MIGRATIONS)) -> N
 _BACKFILLS = {1: (_RECORD_TOPIC, _RECORD_SESSION_TOPIC), 2: (_RECORD_QUESTION,)}
 _CARD_COLUMNS = 6  # the migration that took the state, stability and last review out of JSON
 _BATCH = 500  # values per `IN` list
+
+
+def _in_list(values: Sequence[object]) -> str:
+    """`(?, ?, ?)` for an SQL `IN` over these values."""
+    return "(" + ", ".join("?" * len(values)) + ")"
+
+
 # A few topics' rows: without statistics the planner would walk the profile's whole primary key.
 _BY_TOPIC = " INDEXED BY question_stats_by_topic"
 

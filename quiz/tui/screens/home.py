@@ -138,8 +138,7 @@ class HomeScreen(Screen[None]):
         self.app.call_after_refresh(painted.set)
         await painted.wait()
         topics = [t for t in self.topics if t in self.changed]
-        reading = await call_store(self.study.store, lambda: self.progress.read(topics))
-        self.progress.keep(reading)
+        await self._read_again(topics)
         self.changed.difference_update(topics)
         self.updated.update(topics)
 
@@ -155,17 +154,20 @@ class HomeScreen(Screen[None]):
         first = [t for t in self.topics if t in self.changed]
         if first:  # not read yet: the summary closed at once, or the reading failed
             try:
-                reading = await call_store(self.study.store, lambda: self.progress.read(first))
+                await self._read_again(first)
             except StoreError as exc:
                 self._unreadable(exc)  # they are tried again with the others, below
                 self.changed.difference_update(first)
-            else:
-                self.progress.keep(reading)
         shown = self.changed | self.updated
         self.changed.clear()
         self.updated.clear()
         self._redraw(fit=True, topics=[t for t in self.topics if t in shown])
         self.call_after_refresh(self._read_rest, [t for t in self.topics if t not in shown])
+
+    async def _read_again(self, topics: Sequence[str]) -> None:
+        """Read these topics from the store (off the event loop if it is across a network)."""
+        reading = await call_store(self.study.store, lambda: self.progress.read(topics))
+        self.progress.keep(reading)
 
     def _read_now(self, topics: Sequence[str]) -> None:
         try:

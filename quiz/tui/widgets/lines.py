@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -30,5 +31,9 @@ class Lines(Widget):
         if y >= self.count:
             return Strip.blank(width, style)
         self.drawn += 1
-        text = self.line(y, width)
-        return Strip([Segment(text, style)], cell_len(text)).crop_extend(0, width, style)
+        return plain_strip(self.line(y, width), style, width)
+
+
+def plain_strip(text: str, style: Style, width: int) -> Strip:
+    """One line of plain text (never markup) in `style`, cut or padded to `width` cells."""
+    return Strip([Segment(text, style)], cell_len(text)).crop_extend(0, width, style)

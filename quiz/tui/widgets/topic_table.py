@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.binding import Binding
 from textual.events import Click
@@ -19,6 +18,8 @@ from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from quiz.tui.widgets.lines import plain_strip
 
 MIN_TOPIC = 18  # narrower than this, the least useful columns make way for the topic's name
 MAX_TOPIC = 40
@@ -117,11 +118,6 @@ class TopicTable(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self.virtual_size = Size(0, self.count)
 
-    @property
-    def rows(self) -> list[str]:
-        """Every line's text, drawn or not."""
-        return [self.line(i) for i in range(self.count)]
-
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         style = self.rich_style
@@ -131,8 +127,7 @@ class TopicTable(ScrollView, can_focus=True):
         self.drawn += 1
         if index == self.cursor:
             style += RichStyle(reverse=True) if self.has_focus else RichStyle(underline=True)
-        text = self.line(index)
-        return Strip([Segment(text, style)], cell_len(text)).crop_extend(0, width, style)
+        return plain_strip(self.line(index), style, width)
 
     def watch_cursor(self, old: int, new: int) -> None:
         for index in (old, new):
