@@ -138,19 +138,21 @@ def test_a_signed_cache_with_a_control_code_is_still_refused(
     """Even a file signed with the user's own key must not carry what the filter removes."""
     import json
 
-    from quiz.formats.cache import _signature, cache_key
+    from quiz.formats.cache import _part_mac, _signature, cache_key
 
     cache = tmp_path / "cache"
     load_bank_cached(small_bank_path, cache)
     [cache_file] = cache_files(cache)
-    head_bytes, payload = cache_file.read_bytes().split(b"\n", 1)
-    head = json.loads(head_bytes)
-    forged = payload.replace(b"Pick B", b"Pick \\u001b[2J B")
+    head_line, meta_line, part = cache_file.read_bytes().split(b"\n", 2)
+    forged = part.replace(b"Pick B", b"Pick \\u001b[2J B")
+    assert forged != part
     key = cache_key()
     assert key is not None
-    header = {k: head[k] for k in ("format", "path", "content")}
-    head["hmac"] = _signature(key, header, forged)
-    cache_file.write_bytes(json.dumps(head).encode() + b"\n" + forged)
+    meta = json.loads(meta_line) | {"parts": [[len(forged), _part_mac(key, forged)]]}
+    meta_line = json.dumps(meta).encode()
+    head = {k: v for k, v in json.loads(head_line).items() if k != "hmac"}
+    head["hmac"] = _signature(key, head, meta_line)
+    cache_file.write_bytes(b"\n".join([json.dumps(head).encode(), meta_line, forged]))
     bank = load_bank_cached(small_bank_path, cache)
     assert len(parses) == 2
     assert all("\x1b" not in q.prompt for q in bank.questions)
@@ -212,3 +214,53 @@ def test_a_large_bank_s_questions_are_read_from_the_cache_only_when_needed(
     assert questions.load_next() and len(questions.pending) == 2
     assert list(questions) == list(parsed.questions) and not questions.pending
     assert cached == parsed and cached.by_id() == parsed.by_id()
+
+
+def test_a_part_changed_without_the_key_is_read_from_the_bank_itself(
+    small_bank_path: Path, tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quiz.formats.cache, "PART", 2)
+    cache = tmp_path / "cache"
+    parsed = load_bank_cached(small_bank_path, cache)
+    [cache_file] = cache_files(cache)
+    raw = cache_file.read_bytes()
+    cache_file.write_bytes(raw.replace(b"Pick B", b"Pick Z"))  # in a part read later
+    cached = load_bank_cached(small_bank_path, cache)
+    assert isinstance(cached.questions, Questions) and len(parses) == 1  # the first lines hold
+    assert list(cached.questions) == list(parsed.questions)  # the changed part: from the bank
+    assert len(parses) == 2 and not any("Pick Z" in q.prompt for q in cached.questions)
+
+
+def test_an_unchanged_bank_is_known_by_its_file_and_a_changed_one_by_its_bytes(
+    small_bank_path: Path, tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setattr(quiz.formats.cache, "RACY_NS", 0)  # no clock tick to wait for
+    cache = tmp_path / "cache"
+    parsed = load_bank_cached(small_bank_path, cache)
+    reads: list[Path] = []
+    real = quiz.formats.cache.read_bank_bytes
+    monkeypatch.setattr(quiz.formats.cache, "read_bank_bytes", lambda p: reads.append(p) or real(p))
+    assert load_bank_cached(small_bank_path, cache) == parsed and reads == []  # not even read
+    old = small_bank_path.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(small_bank_path, ns=(old, old))  # the same text, another identity: hashed once,
+    assert load_bank_cached(small_bank_path, cache) == parsed and len(reads) == 1
+    assert load_bank_cached(small_bank_path, cache) == parsed and len(reads) == 1  # then known
+    # Same size, same modification time, other text: its change time tells, then its bytes.
+    small_bank_path.write_text(SMALL_BANK.replace("Small bank", "Smell bank"))
+    os.utime(small_bank_path, ns=(old, old))
+    assert load_bank_cached(small_bank_path, cache).title == "Smell bank"
+    assert len(parses) == 2
+
+
+def test_a_bank_changed_just_before_its_cache_was_written_is_checked_by_its_bytes(
+    small_bank_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    load_bank_cached(small_bank_path, cache)  # the bank was written a moment ago: racy
+    reads: list[Path] = []
+    real = quiz.formats.cache.read_bank_bytes
+    monkeypatch.setattr(quiz.formats.cache, "read_bank_bytes", lambda p: reads.append(p) or real(p))
+    load_bank_cached(small_bank_path, cache)
+    assert reads == [small_bank_path]
