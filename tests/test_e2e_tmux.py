@@ -165,3 +165,40 @@ def test_a_signal_ends_the_exam_and_gives_the_terminal_back(
         ).fetchone()
         [ended] = db.execute("SELECT ended FROM sessions").fetchone()
     assert (recorded, unanswered) == (3, 3) and ended is not None
+
+
+def test_a_closed_terminal_ends_quiz_with_its_answers_saved(tmp_path: Path) -> None:
+    """The terminal itself goes away (its window closed), right as quiz draws or in an
+    exam: quiz hears SIGHUP with nowhere to restore the screen to, and must still end, what
+    it had saved kept, never hang."""
+    assert QUIZ
+    env = (
+        f"QUIZ_DATA_DIR={shlex.quote(str(tmp_path / 'data'))} "
+        f"QUIZ_CACHE_DIR={shlex.quote(str(tmp_path / 'cache'))} "
+        f"QUIZ_CONFIG_DIR={shlex.quote(str(tmp_path / 'config'))}"
+    )
+    pids = []
+    for kind in ["home"] * 5 + ["exam"]:
+        terminal = Terminal()
+        if kind == "home":  # closed as the first frame appears, while quiz still draws
+            terminal.start(f"exec env {env} {shlex.quote(QUIZ)} --profile ana")
+            terminal.wait_for("Application scenarios")
+        else:
+            exam = "--seed 3 --mode exam --count 3 --profile ana"
+            terminal.start(f"exec env {env} {shlex.quote(QUIZ)} {exam}")
+            terminal.wait_for("Question 1 of 3")
+        pids.append(int(terminal.tmux("display", "-p", "-t", "quiz", "#{pane_pid}").stdout))
+        terminal.kill()
+    deadline = time.monotonic() + 20
+    for pid in pids:
+        while (
+            Path(f"/proc/{pid}/cmdline").exists()
+            and b"quiz" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ):
+            assert time.monotonic() < deadline, "quiz is still running with no terminal"
+            time.sleep(0.1)
+    with sqlite3.connect(tmp_path / "data" / "progress.db") as db:
+        [(recorded, ended)] = db.execute(
+            "SELECT COUNT(*), (SELECT ended FROM sessions) FROM answers"
+        ).fetchall()
+    assert recorded == 3 and ended is not None  # the exam's three, unanswered

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import signal
+import threading
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 # Keys that arrive this soon after a question appears do not answer it: the learner has not
 # read it yet (a second Enter after "next", or a key pressed twice).
 ANSWER_DELAY_S = 0.4
+EXIT_GRACE_S = 3.0  # after a signal, once the answers are saved, the longest the exit may take
 
 # Only the home screen is imported at start-up; the others load when first opened, which
 # keeps the time to the first paint close to that of an empty Textual app.
@@ -284,6 +287,12 @@ class QuizApp(App[None]):
 
     async def quit_on_signal(self, signum: int) -> None:
         await self.action_quit(128 + signum)
+        # A terminal closed under quiz can leave the toolkit waiting for ever to restore it
+        # (its writer thread gone): the answers are saved by now, so the process ends
+        # within EXIT_GRACE_S whatever happens.
+        grace = threading.Timer(EXIT_GRACE_S, os._exit, (128 + signum,))
+        grace.daemon = True
+        grace.start()
 
     async def action_quit(self, return_code: int = 0) -> None:
         from quiz.tui.screens.question import QuestionScreen
