@@ -48,7 +48,15 @@ def first_paint(command: str, marker: str, wait: float = 30) -> float:
             time.sleep(0.002)
         raise RuntimeError(f"{marker!r} never appeared")
     finally:
+        pane = subprocess.run(
+            [tmux, "-L", socket, "display", "-p", "-t", "b", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         subprocess.run([tmux, "-L", socket, "kill-server"], capture_output=True)
+        gone_by = time.perf_counter() + 10  # the next launch does not share the cores with it
+        while pane and Path(f"/proc/{pane}").exists() and time.perf_counter() < gone_by:
+            time.sleep(0.01)
 
 
 def main() -> None:
