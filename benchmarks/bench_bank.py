@@ -4,6 +4,9 @@
   safe loader on the same file, interleaved round by round; the median of each is compared.
   The loader pauses the garbage collector while it builds a bank, so the bare load is also
   timed with the collector paused, the fairer of the two baselines.
+- cold against the event stream: `load_bank` against a bare walk over libyaml's events (what
+  any loader must at least do; the target of issue 12 is 1.5 x of it), and the peak RSS of
+  `load_bank` in a fresh process.
 - warm: `load_bank_cached` with an up-to-date cache (what the app does at start-up), in a
   fresh process, with that process's peak RSS; beside it, a process that only imports quiz.
 
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,9 +53,19 @@ print(json.dumps({"load": done - imported, "peak_mb": peak}))
 """
 
 
-def child(bank: str, cache: str) -> dict[str, float]:
+COLD = """
+import json, sys
+from pathlib import Path
+from quiz.formats.yaml_bank import load_bank
+load_bank(Path(sys.argv[1]))
+status = Path("/proc/self/status").read_text()
+print(json.dumps({"peak_mb": int(status.split("VmHWM:")[1].split()[0]) / 1024}))
+"""
+
+
+def child(bank: str, cache: str, code: str = CHILD) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, bank, cache], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, bank, cache], capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
@@ -69,15 +83,17 @@ def main() -> None:
     print(
         f"{'questions':>9} {'MiB':>6} {'yaml.load':>10} {'(no gc)':>10} {'validate':>9} "
         f"{'ratio':>6} {'(no gc)':>6} "
-        f"{'warm load':>10} {'warm peak':>10} {'import-only peak':>17}"
+        f"{'warm load':>10} {'warm peak':>10} {'import-only peak':>17} "
+        f"{'events':>8} {'vs events':>9} {'cold peak':>10}"
     )
     with tempfile.TemporaryDirectory() as folder:
         for size in map(int, args.sizes.split(",")):
             path = Path(folder) / f"bank{size}.yaml"
             path.write_text(generate(size), encoding="utf-8")
             text = path.read_text(encoding="utf-8")
-            bare, bare_no_gc, ours = [], [], []
+            bare, bare_no_gc, ours, events = [], [], [], []
             for _ in range(ROUNDS.get(size, 3)):
+                events.append(timed(deque, yaml.parse(text, Loader=yaml.CBaseLoader), maxlen=0))
                 bare.append(timed(yaml.load, text, Loader=yaml.CSafeLoader))
                 with paused_gc():
                     bare_no_gc.append(timed(yaml.load, text, Loader=yaml.CSafeLoader))
@@ -87,13 +103,15 @@ def main() -> None:
             warm = [child(str(path), cache) for _ in range(3)]
             baseline = child("-", cache)
             b, o = statistics.median(bare), statistics.median(ours)
-            n = statistics.median(bare_no_gc)
+            n, e = statistics.median(bare_no_gc), statistics.median(events)
+            cold_peak = child(str(path), "-", COLD)["peak_mb"]
             warm_load = statistics.median(w["load"] for w in warm)
             warm_peak = max(w["peak_mb"] for w in warm)
             print(
                 f"{size:>9} {path.stat().st_size / 2**20:>6.1f} {b:>9.3f}s {n:>9.3f}s "
                 f"{o:>8.3f}s {o / b:>6.2f} {o / n:>6.2f} {warm_load:>9.3f}s "
-                f"{warm_peak:>7.0f} MB {baseline['peak_mb']:>14.0f} MB",
+                f"{warm_peak:>7.0f} MB {baseline['peak_mb']:>14.0f} MB "
+                f"{e:>7.3f}s {o / e:>9.2f} {cold_peak:>7.0f} MB",
                 flush=True,
             )
 

@@ -1,20 +1,24 @@
 """Turn a YAML file into a validated `Bank`, or into every located error it has.
 
-The YAML is composed into nodes by PyYAML's base loader (its C version where available), so
-no object is ever constructed and no scalar is ever coerced: `no`, `3.10` and `2024-04-18`
-stay the text the author wrote. Here the file must be well-formed YAML, a mapping, and each
-record's keys must be fields; the nodes become a draft bank, which `quiz.formats.rules`
-checks against the bank format. Every problem is reported as `PATH:LINE:COLUMN: message`.
+The YAML is read as the event stream of PyYAML's base parser (libyaml's where available)
+and each value is built as its events arrive, with where it starts, in one loop that does
+not recurse: no object is ever constructed and no scalar is ever coerced (`no`, `3.10` and
+`2024-04-18` stay the text the author wrote), no node tree is built first, and no nesting
+can exhaust a stack. Here the file must be well-formed YAML, one document, a mapping, with
+no anchors or aliases, nested at most MAX_NESTING levels, and each record's keys must be
+fields; the values become a draft bank, which `quiz.formats.rules` checks against the bank
+format. Every problem is reported as `PATH:LINE:COLUMN: message`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
-from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from quiz.core.bank import Bank, BankError, BankErrors, paused_gc, read_bank_bytes, safe_text
 from quiz.formats.rules import (
@@ -29,7 +33,7 @@ from quiz.formats.rules import (
     read_fields,
 )
 
-MAX_NESTING = 500  # PyYAML's C composer recurses per level and overflows its stack near 100k
+MAX_NESTING = 500  # far deeper than any bank; the rules that read a bank recurse per level
 
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
@@ -37,7 +41,6 @@ _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 BANK_FIELDS = tuple(field.name for field in dataclasses.fields(DraftBank))
 QUESTION_FIELDS = tuple(field.name for field in dataclasses.fields(DraftQuestion))
 
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -54,15 +57,13 @@ def parse_bank(path: Path, data: bytes) -> Bank:
 def _parse_bank(path: Path, data: bytes) -> Bank:
     text = _decode(path, data)
     try:
-        _check_structure(path, text)
-        root = yaml.compose(text, Loader=_Loader)
+        document = _document(path, text)
     except yaml.MarkedYAMLError as exc:
         raise BankErrors([_yaml_error(path, text, exc)]) from None
     except yaml.YAMLError as exc:  # reader errors: characters YAML does not allow
         raise BankErrors([_reader_error(path, text, exc)]) from None
-    if root is None:
+    if document is None:
         raise BankErrors([_at(path, 1, 1, "the file is empty; a bank needs a title and questions")])
-    document = _located(root)
     if not isinstance(document.value, Pairs):
         kind = kind_of(document.value)
         message = f"a bank must be a mapping with 'title' and 'questions', not {kind}"
@@ -136,44 +137,62 @@ def _blank_run(lines: list[str], number: int) -> int:
     return count
 
 
-_LEADING = re.compile(r"^[ \t?:-]*", re.MULTILINE)  # indentation and block indicators
-_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DOCUMENT = yaml.DocumentStartEvent
 
 
-def _check_structure(path: Path, text: str) -> None:
-    """Refuse nesting deeper than MAX_NESTING, and anchors (so aliases: they are how alias
-    bombs and self-references are made), before the composer sees the file.
-
-    The composer recurses once per level (PyYAML's C composer overflows its stack near 100k
-    levels), so depth is counted on the parser's event stream, which does not recurse and
-    sees the YAML structure itself: brackets in comments or strings do not count. The events
-    are read only when the file could hold an anchor or that many levels (block levels need
-    indentation or indicators at the start of a line, flow levels an opening bracket).
-    """
-    deepest_block = max((len(m.group()) for m in _LEADING.finditer(text)), default=0)
-    bound = deepest_block + text.count("[") + text.count("{")
-    if bound < MAX_NESTING and not _MAYBE_ANCHOR.search(text):
-        return
-    depth = 0
+def _document(path: Path, text: str) -> Located[Value] | None:
+    """The file's one document as the author wrote it (every scalar as its text, each value
+    with where it starts), built from the parser's events with a stack of the collections
+    still open; None for a file with no document."""
+    # One loop, no call per event and the event classes compared by identity: it is hot.
+    stack: list[tuple[bool, list[Located[Value]], int, int]] = []  # mapping?, items, where
+    root: Located[Value] | None = None
+    documents = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):  # one loop, no call per event: it is hot
-            if isinstance(event, _OPENS):
-                depth += 1
-                if depth > MAX_NESTING:
-                    raise BankErrors(
-                        [_event_error(path, event, f"nested more than {MAX_NESTING} levels deep")]
-                    )
-            elif isinstance(event, _CLOSES):
-                depth -= 1
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-                message = (
-                    f"YAML {kind} '{safe_text(anchor)}': anchors (&name) and aliases (*name) are "
-                    "not supported in a bank; write each value out in full"
-                )
-                raise BankErrors([_event_error(path, event, message)])
+        events: Iterator[Any] = yaml.parse(text, Loader=_Loader)  # told apart by class, below
+        for event in events:
+            kind = event.__class__
+            if kind is _SCALAR:
+                if event.anchor is not None:
+                    raise BankErrors([_anchor_error(path, event)])
+                value: Value = event.value
+                if value in _NULLS and not event.style:  # plain: style None, or "" from C
+                    value = Null(value)
+                mark = event.start_mark
+                item = Located(value, mark.line + 1, mark.column + 1)
+            elif kind is _MAPPING or kind is _SEQUENCE:
+                if event.anchor is not None:
+                    raise BankErrors([_anchor_error(path, event)])
+                if len(stack) >= MAX_NESTING:
+                    too_deep = f"nested more than {MAX_NESTING} levels deep"
+                    raise BankErrors([_event_error(path, event, too_deep)])
+                mark = event.start_mark
+                stack.append((kind is _MAPPING, [], mark.line + 1, mark.column + 1))
+                continue
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                mapping, items, line, column = stack.pop()
+                if mapping:
+                    pairs = iter(items)
+                    item = Located(Pairs(tuple(zip(pairs, pairs, strict=True))), line, column)
+                else:
+                    item = Located(tuple(items), line, column)
+            elif kind is _ALIAS:
+                raise BankErrors([_anchor_error(path, event)])
+            elif kind is _DOCUMENT:
+                documents += 1
+                if documents > 1:
+                    message = "a second YAML document starts here; a bank is one document"
+                    raise BankErrors([_event_error(path, event, message)])
+                continue
+            else:
+                continue
+            if stack:
+                stack[-1][1].append(item)
+            else:
+                root = item
     except yaml.MarkedYAMLError as exc:
         # libyaml 0.2.5 (PyYAML 6.0.4's wheels) scans flow brackets ahead of the events and
         # stops at 1,000 levels itself: the same refusal, where it stopped.
@@ -182,6 +201,17 @@ def _check_structure(path: Path, text: str) -> None:
         mark = exc.problem_mark
         too_deep = f"nested more than {MAX_NESTING} levels deep"
         raise BankErrors([_at(path, mark.line + 1, mark.column + 1, too_deep)]) from None
+    return root
+
+
+def _anchor_error(path: Path, event: yaml.Event) -> BankError:
+    """Anchors, and so aliases, are how alias bombs and self-references are made."""
+    kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+    message = (
+        f"YAML {kind} '{safe_text(getattr(event, 'anchor', ''))}': anchors (&name) and aliases "
+        "(*name) are not supported in a bank; write each value out in full"
+    )
+    return _event_error(path, event, message)
 
 
 def _event_error(path: Path, event: yaml.Event, message: str) -> BankError:
@@ -218,21 +248,6 @@ def _reader_error(path: Path, text: str, exc: yaml.YAMLError) -> BankError:
 def _line(text: str, index: int) -> str:
     lines = text.split("\n", index + 1)
     return lines[index] if index < len(lines) else ""
-
-
-def _located(node: Node) -> Located[Value]:
-    """The node's value as the author wrote it (every scalar as its text), and where."""
-    value: Value
-    if isinstance(node, ScalarNode):
-        value = node.value
-        if value in _NULLS and node.style in (None, ""):  # plain: style None in Python, "" in C
-            value = Null(value)
-    elif isinstance(node, SequenceNode):
-        value = tuple([_located(item) for item in node.value])
-    else:  # a mapping
-        value = Pairs(tuple([(_located(key), _located(item)) for key, item in node.value]))
-    mark = node.start_mark
-    return Located(value, mark.line + 1, mark.column + 1)
 
 
 def _draft(fields: dict[str, Located[Value]], problems: list[Located[str]]) -> DraftBank:
