@@ -188,7 +188,7 @@ def test_read_fields_reports_keys_that_are_not_fields() -> None:
             (at(4, 1, ("a",)), at(4, 6, "x")),
         )
     )
-    found = read_fields(mapping, ("title",), "the bank", problems)
+    found = read_fields(mapping.entries, ("title",), "the bank", problems)
     assert found == {"title": at(1, 8, "T")}
     assert problems == [
         Located("duplicate key 'title' (first given on line 1)", 2, 1),

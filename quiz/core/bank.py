@@ -248,16 +248,19 @@ _UNSAFE |= {
 }
 _UNSAFE[0x09] = " "
 _UNSAFE_LINE = _UNSAFE | {0x0A: " "}
+# Finding none is done in C, where translating looks up every character: most text has none.
+_ANY_UNSAFE = re.compile("[" + "".join(map(chr, _UNSAFE)) + "]")
+_ANY_UNSAFE_LINE = re.compile("[" + "".join(map(chr, _UNSAFE_LINE)) + "]")
 
 
 def safe_text(text: str) -> str:
     """Text with terminal control codes and bidi overrides removed (newlines kept)."""
-    return text.translate(_UNSAFE)
+    return text.translate(_UNSAFE) if _ANY_UNSAFE.search(text) else text
 
 
 def printable(text: str) -> str:
     """`safe_text` for a one-line message: a newline in a name cannot forge a second line."""
-    return text.translate(_UNSAFE_LINE)
+    return text.translate(_UNSAFE_LINE) if _ANY_UNSAFE_LINE.search(text) else text
 
 
 @contextmanager

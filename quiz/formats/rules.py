@@ -9,7 +9,7 @@ raises `BankErrors` with every problem as `PATH:LINE:COLUMN: message`. Plain Pyt
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeAlias, TypeVar
@@ -34,6 +34,7 @@ BANK_ID = re.compile(r"[A-Za-z0-9._-]+")
 
 _COMMA_IN_TOPIC = "a topic id cannot contain ',' (commas separate the topics of --topics)"
 _CHOICE_TYPES: tuple[QuestionType, ...] = ("choice", "multi")
+_TYPES: dict[str, QuestionType] = {kind: kind for kind in QUESTION_TYPES}
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -108,17 +109,20 @@ def build_bank(
 ) -> Bank:
     """The bank `draft` describes, if it keeps every rule; otherwise raise `BankErrors` with
     every broken rule and every problem the format's reader already found (`problems`)."""
-    return _Checker(list(problems)).bank(path, draft)
+    return BankChecker(list(problems)).bank(path, draft)
 
 
 def read_fields(
-    mapping: Pairs, known: Sequence[str], what: str, problems: list[Located[str]]
+    entries: Iterable[tuple[Located[Value], Located[Value]]],
+    known: Collection[str],
+    what: str,
+    problems: list[Located[str]],
 ) -> dict[str, Located[Value]]:
-    """The values of a mapping of fields by name, for a reader that finds its records as
-    mappings; keys that are not names, repeated or unknown are added to `problems`."""
+    """The values of a mapping's (key, value) entries by name, for a reader that finds its
+    records as mappings; keys that are not names, repeated or unknown go to `problems`."""
     found: dict[str, Located[Value]] = {}
     keys: dict[str, Located[Value]] = {}
-    for key, value in mapping.entries:
+    for key, value in entries:
         name = key.value.written if isinstance(key.value, Null) else key.value
         if not isinstance(name, str):
             problems.append(_at(key, f"the keys of {what} must be plain names"))
@@ -129,7 +133,7 @@ def read_fields(
             )
         elif name not in known:
             problems.append(
-                _at(key, f"unknown field '{safe_text(name)}' in {what}{_hint(name, known)}")
+                _at(key, f"unknown field '{safe_text(name)}' in {what}{_hint(name, [*known])}")
             )
         else:
             keys[name] = key
@@ -160,13 +164,22 @@ def _hint(word: str, options: Sequence[str]) -> str:
     return f"; did you mean '{safe_text(close[0])}'?" if close else ""
 
 
-class _Checker:
-    """Checks a draft once, building the bank and collecting every broken rule."""
+class BankChecker:
+    """Checks a draft once, building the bank and collecting every broken rule in `problems`.
+
+    A reader that streams may hand over each question as soon as it is read (`question`), so
+    that its draft can be dropped; `bank` then checks the rest, and the questions it is given.
+    """
 
     def __init__(self, problems: list[Located[str]]) -> None:
         self.problems = problems
         self.id_lines: dict[str, int] = {}  # question id -> line it was first used on
-        self.topic_ids: tuple[str, ...] = ()
+        self.built: list[Question] = []
+        self.given = 0  # questions given, built or not
+        # Each question's topic, checked against the bank's topics once they are known.
+        self.topic_fields: list[Located[str]] = []
+        # Topics and tags repeat from question to question: each text is kept once.
+        self.shared: dict[str, str] = {}
 
     def error(self, where: Located[object], message: str) -> None:
         self.problems.append(_at(where, message))
@@ -296,38 +309,44 @@ class _Checker:
         bank: Located[DraftBank],
         topics: dict[str, str],
     ) -> list[Question]:
-        """The questions that could be built; at least one must be given."""
+        """The questions that could be built, those given before included; at least one
+        must be given."""
         if field is None:
             self.error(bank, "missing required field 'questions'")
             return []
-        if not field.value:
+        for item in field.value:
+            self.question(item)
+        if not self.given:
             self.error(field, "'questions' must be a list of at least one question")
-            return []
-        self.topic_ids = tuple(topics)  # for hints, made once
-        questions = [self.question(item, topics) for item in field.value]
-        return [q for q in questions if q is not None]
+        topic_ids = tuple(topics)  # for hints, made once
+        for topic in self.topic_fields:
+            self.topic(topic, topics, topic_ids)
+        return self.built
 
-    def question(
-        self, item: Located[DraftQuestion | Value], topics: dict[str, str]
-    ) -> Question | None:
-        """The question, or None if it cannot be built (its type is unknown, or it is not a
-        question at all); every broken rule is recorded either way."""
+    def question(self, item: Located[DraftQuestion | Value]) -> None:
+        """Build the question into `built`, unless it cannot be (its type is unknown, or it
+        is not a question at all); every broken rule is recorded either way."""
+        self.given += 1
         fields = item.value
         if not isinstance(fields, DraftQuestion):
             self.error(item, f"a question must be a mapping of fields, not {kind_of(fields)}")
-            return None
+            return
         for name in ("id", "topic", "type", "prompt"):
             if getattr(fields, name) is None:
                 self.error(item, f"missing required field '{name}'")
         qid = self.question_id(fields.id, item)
-        topic = self.topic(fields.topic, topics)
+        topic = self.text(fields.topic, "topic", required=True)
+        if topic:
+            assert fields.topic is not None
+            topic = self.shared.setdefault(topic, topic)
+            self.topic_fields.append(Located(topic, fields.topic.line, fields.topic.column))
         qtype = self.question_type(fields.type)
         prompt = self.text(fields.prompt, "prompt", required=True)
         explanation = self.text(fields.explanation, "explanation")
         ref = self.text(fields.ref, "ref")
-        tags = self.texts(fields.tags, "tags")
+        tags = tuple(self.shared.setdefault(tag, tag) for tag in self.texts(fields.tags, "tags"))
         if qtype is None:
-            return None
+            return
         for name, field, allowed in (
             ("choices", fields.choices, _CHOICE_TYPES),
             ("shuffle", fields.shuffle, _CHOICE_TYPES),
@@ -339,7 +358,7 @@ class _Checker:
         answers, blanks = self.answers(qtype, fields, item, choices, prompt)
         shuffle = self.flag(fields.shuffle, "shuffle", default=True)
         lint_ignore = self.lint(fields.lint)
-        return Question(
+        question = Question(
             id=qid,
             topic=topic,
             type=qtype,
@@ -355,6 +374,7 @@ class _Checker:
             column=item.column,
             lint_ignore=lint_ignore,
         )
+        self.built.append(question)
 
     def question_id(self, field: Field, question: Located[object]) -> str:
         """The question's id, unique in the bank."""
@@ -365,33 +385,28 @@ class _Checker:
             self.id_lines[qid] = question.line
         return qid
 
-    def topic(self, field: Field, topics: dict[str, str]) -> str:
-        """The question's topic: one of `topics` if the bank lists them."""
-        topic = self.text(field, "topic", required=True)
-        if field is None or not topic:
-            return topic
-        if "," in topic and not topics:
-            self.error(field, _COMMA_IN_TOPIC)
-        if topics and topic not in topics:
-            self.error(
-                field,
-                f"topic '{topic}' is not listed under 'topics'{_hint(topic, self.topic_ids)}",
-            )
-        return topic
+    def topic(self, topic: Located[str], topics: dict[str, str], ids: Sequence[str]) -> None:
+        """A question's topic (as its text) must be one of `topics` if the bank lists them."""
+        if topics:
+            if topic.value not in topics:
+                hint = _hint(topic.value, ids)
+                self.error(topic, f"topic '{topic.value}' is not listed under 'topics'{hint}")
+        elif "," in topic.value:
+            self.error(topic, _COMMA_IN_TOPIC)
 
     def question_type(self, field: Field) -> QuestionType | None:
         """The question's type, or None if it is missing or unknown."""
         kind = self.text(field, "type", required=True)
         if field is None or not kind:
             return None
-        if kind not in QUESTION_TYPES:
+        if kind not in _TYPES:
             self.error(
                 field,
                 f"unknown type '{kind}'; use one of "
                 f"{', '.join(QUESTION_TYPES)}{_hint(kind, QUESTION_TYPES)}",
             )
             return None
-        return kind
+        return _TYPES[kind]  # the one copy of its name
 
     def choices(self, field: Field, question: Located[object]) -> tuple[str, ...]:
         """A choice or multi question's options: 2 to 9, each once."""
@@ -489,7 +504,9 @@ class _Checker:
             kind = kind_of(field.value)
             self.error(field, f"'lint' must be a mapping such as {{ignore: [rule-id]}}, not {kind}")
             return ()
-        ignore = read_fields(field.value, ("ignore",), "'lint'", self.problems).get("ignore")
+        ignore = read_fields(field.value.entries, ("ignore",), "'lint'", self.problems).get(
+            "ignore"
+        )
         if ignore is None:
             return ()
         ignored = self.texts(ignore, "ignore")

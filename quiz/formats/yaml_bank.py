@@ -22,13 +22,13 @@ import yaml
 
 from quiz.core.bank import Bank, BankError, BankErrors, paused_gc, read_bank_bytes, safe_text
 from quiz.formats.rules import (
+    BankChecker,
     DraftBank,
     DraftQuestion,
     Located,
     Null,
     Pairs,
     Value,
-    build_bank,
     kind_of,
     read_fields,
 )
@@ -40,6 +40,8 @@ _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 # A bank's and a question's keys in YAML are the names of the draft's fields.
 BANK_FIELDS = tuple(field.name for field in dataclasses.fields(DraftBank))
 QUESTION_FIELDS = tuple(field.name for field in dataclasses.fields(DraftQuestion))
+_QUESTION_FIELDS = dict.fromkeys(QUESTION_FIELDS)  # looked up once per key: a hash, not a scan
+_A_QUESTION = "a question"
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -55,29 +57,32 @@ def parse_bank(path: Path, data: bytes) -> Bank:
 
 
 def _parse_bank(path: Path, data: bytes) -> Bank:
-    text = _decode(path, data)
+    source = _readable(path, data)
+    problems: list[Located[str]] = []  # found in the keys, reported with the broken rules
+    checker = BankChecker(problems)
     try:
-        document = _document(path, text)
+        document = _document(path, source, checker)
     except yaml.MarkedYAMLError as exc:
-        raise BankErrors([_yaml_error(path, text, exc)]) from None
+        raise BankErrors([_yaml_error(path, source, exc)]) from None
     except yaml.YAMLError as exc:  # reader errors: characters YAML does not allow
-        raise BankErrors([_reader_error(path, text, exc)]) from None
+        raise BankErrors([_reader_error(path, source, exc)]) from None
     if document is None:
         raise BankErrors([_at(path, 1, 1, "the file is empty; a bank needs a title and questions")])
     if not isinstance(document.value, Pairs):
         kind = kind_of(document.value)
         message = f"a bank must be a mapping with 'title' and 'questions', not {kind}"
         raise BankErrors([_at(path, document.line, document.column, message)])
-    problems: list[Located[str]] = []  # found in the keys, reported with the broken rules
-    draft = _draft(read_fields(document.value, BANK_FIELDS, "the bank", problems), problems)
-    return build_bank(path, Located(draft, document.line, document.column), problems)
+    fields = read_fields(document.value.entries, BANK_FIELDS, "the bank", problems)
+    return checker.bank(path, Located(_draft(fields, problems), document.line, document.column))
 
 
 def _at(path: Path, line: int, column: int, message: str) -> BankError:
     return BankError(str(path), line, column, message)
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _readable(path: Path, data: bytes) -> bytes:
+    """The bytes libyaml is to read: `data` itself once it is known to be UTF-8 with nothing
+    that YAML would read otherwise than the author sees, or else its text made so."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,13 +98,16 @@ def _decode(path: Path, data: bytes) -> str:
                 )
             ]
         ) from None
+    if not _TO_FIX.search(text):
+        return data  # the usual case: no second copy of the file is kept while it is read
     # YAML 1.1 breaks lines at U+2028, U+2029 and U+0085, where editors see none: as
     # spaces, a pasted paragraph stays valid and every line number stays the editor's.
     text = text.removeprefix("\ufeff").translate(_SEPARATORS)
-    return _untab(text) if "\t" in text else text
+    return (_untab(text) if "\t" in text else text).encode("utf-8")
 
 
 _SEPARATORS = {0x2028: " ", 0x2029: " ", 0x85: " "}  # NEL is a YAML 1.1 line break too
+_TO_FIX = re.compile("[\t\u2028\u2029\x85]")
 _BLOCK_HEADER = re.compile(r"^( *(?:- +)*)[^#\n]*?[:-] +([|>])([-+]?)([ \t]*(?:#.*)?)$")
 
 
@@ -143,16 +151,24 @@ _SEQUENCE, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _DOCUMENT = yaml.DocumentStartEvent
 
 
-def _document(path: Path, text: str) -> Located[Value] | None:
+def _document(path: Path, source: bytes, checker: BankChecker) -> Located[Value] | None:
     """The file's one document as the author wrote it (every scalar as its text, each value
     with where it starts), built from the parser's events with a stack of the collections
-    still open; None for a file with no document."""
+    still open; None for a file with no document.
+
+    The items of the bank's `questions` list go to `checker` as each is read, and the list is
+    left empty: a question's draft lives only as long as its checking.
+    """
     # One loop, no call per event and the event classes compared by identity: it is hot.
     stack: list[tuple[bool, list[Located[Value]], int, int]] = []  # mapping?, items, where
+    top: list[Located[Value]] | None = None  # the items of the innermost open collection
     root: Located[Value] | None = None
+    questions: list[Located[Value]] = []  # the items of the bank's questions list, once found
+    streaming = False
+    problems = checker.problems
     documents = 0
     try:
-        events: Iterator[Any] = yaml.parse(text, Loader=_Loader)  # told apart by class, below
+        events: Iterator[Any] = yaml.parse(source, Loader=_Loader)  # told apart by class
         for event in events:
             kind = event.__class__
             if kind is _SCALAR:
@@ -163,6 +179,9 @@ def _document(path: Path, text: str) -> Located[Value] | None:
                     value = Null(value)
                 mark = event.start_mark
                 item = Located(value, mark.line + 1, mark.column + 1)
+                if top is not None and top is not questions:
+                    top.append(item)
+                    continue
             elif kind is _MAPPING or kind is _SEQUENCE:
                 if event.anchor is not None:
                     raise BankErrors([_anchor_error(path, event)])
@@ -170,12 +189,22 @@ def _document(path: Path, text: str) -> Located[Value] | None:
                     too_deep = f"nested more than {MAX_NESTING} levels deep"
                     raise BankErrors([_event_error(path, event, too_deep)])
                 mark = event.start_mark
-                stack.append((kind is _MAPPING, [], mark.line + 1, mark.column + 1))
+                top = []
+                if not streaming and len(stack) == 1 and _is_questions(stack[0], kind):
+                    questions, streaming = top, True
+                stack.append((kind is _MAPPING, top, mark.line + 1, mark.column + 1))
                 continue
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 mapping, items, line, column = stack.pop()
+                top = stack[-1][1] if stack else None
                 if mapping:
                     pairs = iter(items)
+                    if top is questions:  # a question's mapping: its fields, checked now
+                        fields = read_fields(
+                            zip(pairs, pairs, strict=True), _QUESTION_FIELDS, _A_QUESTION, problems
+                        )
+                        checker.question(Located(DraftQuestion(**fields), line, column))
+                        continue
                     item = Located(Pairs(tuple(zip(pairs, pairs, strict=True))), line, column)
                 else:
                     item = Located(tuple(items), line, column)
@@ -189,10 +218,12 @@ def _document(path: Path, text: str) -> Located[Value] | None:
                 continue
             else:
                 continue
-            if stack:
-                stack[-1][1].append(item)
-            else:
+            if top is None:
                 root = item
+            elif top is questions:
+                checker.question(item)  # not a mapping: the rules say what is wrong with it
+            else:
+                top.append(item)
     except yaml.MarkedYAMLError as exc:
         # libyaml 0.2.5 (PyYAML 6.0.4's wheels) scans flow brackets ahead of the events and
         # stops at 1,000 levels itself: the same refusal, where it stopped.
@@ -202,6 +233,14 @@ def _document(path: Path, text: str) -> Located[Value] | None:
         too_deep = f"nested more than {MAX_NESTING} levels deep"
         raise BankErrors([_at(path, mark.line + 1, mark.column + 1, too_deep)]) from None
     return root
+
+
+def _is_questions(
+    parent: tuple[bool, list[Located[Value]], int, int], kind: type[yaml.Event]
+) -> bool:
+    """Whether a list opening in the document's mapping is the value of its `questions`."""
+    mapping, items = parent[0], parent[1]
+    return kind is _SEQUENCE and mapping and len(items) % 2 == 1 and items[-1].value == "questions"
 
 
 def _anchor_error(path: Path, event: yaml.Event) -> BankError:
@@ -220,11 +259,11 @@ def _event_error(path: Path, event: yaml.Event, message: str) -> BankError:
     return _at(path, mark.line + 1, mark.column + 1, message)
 
 
-def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> BankError:
+def _yaml_error(path: Path, source: bytes, exc: yaml.MarkedYAMLError) -> BankError:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
-    if mark and _line(text, mark.line)[mark.column : mark.column + 1] == "\t":
+    if mark and _line(source, mark.line)[mark.column : mark.column + 1] == "\t":
         message = "a tab here; YAML indents with spaces only"
     elif "expected a single document" in (exc.context or ""):
         message = "a second YAML document starts here; a bank is one document"
@@ -234,20 +273,23 @@ def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> BankError:
     return _at(path, line, column, message)
 
 
-def _reader_error(path: Path, text: str, exc: yaml.YAMLError) -> BankError:
-    position = getattr(exc, "position", 0)
+def _reader_error(path: Path, source: bytes, exc: yaml.YAMLError) -> BankError:
+    position = getattr(exc, "position", 0)  # in bytes, a byte order mark included
     character = getattr(exc, "character", "")
-    line = text.count("\n", 0, position) + 1
-    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    line = source.count(b"\n", 0, position) + 1
+    start = source.rfind(b"\n", 0, position) + 1
+    before = source[start:position].decode("utf-8", errors="replace").removeprefix("\ufeff")
+    column = len(before) + 1
     if isinstance(character, str):
         character = ord(character[:1] or "\0")
     code = f"U+{character:04X}" if isinstance(character, int) else "a character"
     return _at(path, line, column, f"control character {code} is not allowed in a bank")
 
 
-def _line(text: str, index: int) -> str:
-    lines = text.split("\n", index + 1)
-    return lines[index] if index < len(lines) else ""
+def _line(source: bytes, index: int) -> str:
+    lines = source.split(b"\n", index + 1)
+    line = lines[index] if index < len(lines) else b""
+    return line.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 def _draft(fields: dict[str, Located[Value]], problems: list[Located[str]]) -> DraftBank:
@@ -273,5 +315,5 @@ def _question(item: Located[Value], problems: list[Located[str]]) -> Located[Dra
     """A question's fields from its mapping; anything else is left for the rules to refuse."""
     if not isinstance(item.value, Pairs):
         return item
-    fields = read_fields(item.value, QUESTION_FIELDS, "a question", problems)
+    fields = read_fields(item.value.entries, _QUESTION_FIELDS, _A_QUESTION, problems)
     return Located(DraftQuestion(**fields), item.line, item.column)
