@@ -231,9 +231,7 @@ def test_arbitrary_bytes_load_or_fail_with_located_errors(data: bytes) -> None:
 
 
 @pytest.mark.parametrize("bom", ["", "\ufeff"])
-def test_a_control_character_is_placed_in_characters_not_bytes(
-    tmp_path: Path, bom: str
-) -> None:
+def test_a_control_character_is_placed_in_characters_not_bytes(tmp_path: Path, bom: str) -> None:
     path = tmp_path / "bank.yaml"
     path.write_text(f"{bom}title: Été \x07\n", encoding="utf-8")
     assert errors_of(path) == [f"{path}:1:12: control character U+0007 is not allowed in a bank"]

@@ -13,6 +13,7 @@ from quiz.cli.db import db
 from quiz.cli.lint import lint
 from quiz.cli.profiles import profiles
 from quiz.cli.reset import reset
+from quiz.cli.results import results
 from quiz.cli.stats import stats
 from quiz.cli.study import run_app
 from quiz.cli.validate import validate
@@ -28,6 +29,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "config": config,
     "profiles": profiles,
     "db": db,
+    "results": results,
 }
 
 

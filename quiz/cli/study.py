@@ -76,6 +76,7 @@ def _app_parser() -> argparse.ArgumentParser:
         "  quiz profiles           whose progress is kept, with their answers\n"
         "  quiz reset              remove recorded answers (asks first)\n"
         "  quiz db copy            copy history between databases (SQLite, PostgreSQL)\n"
+        "  quiz results export     answers to a JSON Lines or CSV file (import: merge them)\n"
         "  quiz config             where the config file is and what is in force\n"
         "run 'quiz COMMAND --help' for their options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
