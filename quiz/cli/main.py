@@ -12,6 +12,7 @@ from quiz.cli.config import config
 from quiz.cli.db import db
 from quiz.cli.lint import lint
 from quiz.cli.profiles import profiles
+from quiz.cli.report import report
 from quiz.cli.reset import reset
 from quiz.cli.results import results
 from quiz.cli.stats import stats
@@ -30,6 +31,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "profiles": profiles,
     "db": db,
     "results": results,
+    "report": report,
 }
 
 

@@ -77,6 +77,7 @@ def _app_parser() -> argparse.ArgumentParser:
         "  quiz reset              remove recorded answers (asks first)\n"
         "  quiz db copy            copy history between databases (SQLite, PostgreSQL)\n"
         "  quiz results export     answers to a JSON Lines or CSV file (import: merge them)\n"
+        "  quiz report class       the class at a glance (also: exams, items)\n"
         "  quiz config             where the config file is and what is in force\n"
         "run 'quiz COMMAND --help' for their options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,

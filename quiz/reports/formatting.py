@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -43,3 +43,10 @@ def ago(timestamp: float | None, now: float) -> str:
     if days < 30:
         return f"{days} days ago"
     return then.isoformat()
+
+
+def utc_time(timestamp: float | None) -> str | None:
+    """A time as ISO 8601 in UTC to the second, for JSON and CSV; None for none."""
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from quiz.core.bank import Bank
-from quiz.reports.formatting import percent
+from quiz.reports.formatting import percent, utc_time
 from quiz.store.api import TREND_SESSIONS, TopicStats
 
 FIELDS = [
@@ -38,9 +38,7 @@ def records(bank: Bank, profile: str, rows: list[TopicStats]) -> list[dict[str, 
             "last_session_accuracy": _round(row.last_session_accuracy),
             "recent_accuracy": _round(row.recent_accuracy),
             "recent_sessions": len(row.trend),
-            "last_studied": None
-            if row.last_studied is None
-            else datetime.fromtimestamp(row.last_studied, UTC).isoformat(timespec="seconds"),
+            "last_studied": utc_time(row.last_studied),
             "best_streak": row.best_streak,
         }
         for row in rows

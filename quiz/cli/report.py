@@ -1,0 +1,94 @@
+"""`quiz report class|exams|items`: how a class did, its exams, and which questions work."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from collections.abc import Sequence
+
+from quiz.cli.common import (
+    add_store_options,
+    bank_or_shipped,
+    known_profile,
+    open_store,
+    option_type,
+    stdout_or_fail,
+)
+from quiz.core.options import parse_seed
+from quiz.reports.classroom import class_csv, class_json, class_rows, class_table
+from quiz.reports.exam_tables import (
+    exams_csv,
+    exams_json,
+    exams_table,
+    items_csv,
+    items_json,
+    items_table,
+)
+from quiz.reports.exams import exams, item_report
+from quiz.reports.table import clip
+
+REPORTS = {
+    "class": "one row per student, one column per topic: accuracy and attempts",
+    "exams": "every exam sitting, grouped by seed and questions, with each exam's spread",
+    "items": "item analysis of a bank's exams (first sittings), as Moodle computes it",
+}
+
+
+def report(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="quiz report",
+        description="Reports for teachers over everyone in the progress database (or one "
+        "student with --profile). Figures are defined in the README.",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="REPORT", required=True)
+    for name, summary in REPORTS.items():
+        sub = kinds.add_parser(name, help=summary, description=summary[0].upper() + summary[1:])
+        sub.add_argument(
+            "--bank",
+            metavar="PATH",
+            required=name == "items",
+            help="the bank" + ("" if name == "items" else " (default: the shipped bank)"),
+        )
+        sub.add_argument("--profile", dest="student", metavar="NAME", help="only this student")
+        if name == "items":
+            sub.add_argument(
+                "--seed", type=option_type(parse_seed), help="only the sittings of this seed"
+            )
+        form = sub.add_mutually_exclusive_group()
+        form.add_argument("--json", action="store_true", help="print JSON")
+        form.add_argument("--csv", action="store_true", help="print CSV")
+        add_store_options(sub, profile=False)
+    args = parser.parse_args(argv)
+    bank = bank_or_shipped(args.bank)
+    store = open_store(args)
+    try:
+        if args.student is not None:
+            known_profile(store, args.student)
+        sittings = [(s, a) for s, a in store.export(args.student) if s.bank == bank.key]
+    finally:
+        store.close()
+    width = max(40, shutil.get_terminal_size((80, 24)).columns)
+    title = clip(bank.title, 60) + (f" — {clip(args.student)}" if args.student else "")
+    out = stdout_or_fail()
+    if args.kind == "class":
+        topics, students = class_rows(sittings, list(bank.topics))
+        render = class_json if args.json else class_csv if args.csv else None
+        out.write(
+            render(topics, students) if render else class_table(title, topics, students, width)
+        )
+    elif args.kind == "exams":
+        found = exams(sittings)
+        out.write(
+            exams_json(found) if args.json else exams_csv(found) if args.csv
+            else exams_table(title, found, width)
+        )  # fmt: skip
+    else:
+        if args.seed is not None:
+            sittings = [(s, a) for s, a in sittings if s.seed == args.seed]
+        questions = bank.by_id()
+        reports = [item_report(e, questions) for e in exams(sittings, by_seed=False)]
+        out.write(
+            items_json(reports) if args.json else items_csv(reports) if args.csv
+            else items_table(title, reports, width)
+        )  # fmt: skip
+    return 0
