@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -228,3 +230,124 @@ def test_a_report_without_a_bank_for_items_or_with_an_unknown_student_fails_clea
     assert "--bank" in capsys.readouterr().err
     assert main(["report", "class", "--bank", str(bank), "--db", db, "--profile", "zed"]) == 1
     assert "no such profile 'zed'" in capsys.readouterr().err
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def chromium() -> object:
+    """A real headless Chromium (Debian's chromium and chromium-driver), driven by Selenium;
+    skipped where there is none, failed under CI=true."""
+    import os
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not binary or not driver:
+        message = "needs chromium and chromedriver (apt install chromium chromium-driver)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=Service(driver))
+
+
+def test_the_html_report_renders_in_chromium_with_its_charts_and_no_console_error(
+    class_store: tuple[Path, str], tmp_path: Path
+) -> None:
+    import base64
+
+    from selenium.webdriver.common.by import By
+
+    bank, db = class_store
+    store = SQLiteStore.open_file(Path(db.removeprefix("sqlite://")))
+    hostile = "<b>zed</b> $x$ --> <script>alert(1)</script>"
+    session = store.start_session(hostile, "class-bank", "practice", None)
+    store.record(session, answer_for(Question("q4", "beta", "short", "Four?", ("four",)), "x",
+                                     False, 2.0))  # fmt: skip
+    store.close()
+    page = tmp_path / "report.html"
+    assert main(["report", "class", "--bank", str(bank), "--db", db, "--html", str(page)]) == 0
+    html = page.read_text()
+    assert "<script" not in html.replace("&lt;script", "")  # nothing runs, nothing is fetched
+    assert "Content-Security-Policy" in html
+    assert re.findall(r'(?:src|href)="(?!#)', html) == []  # links only inside the page
+
+    browser: Any = chromium()
+    try:
+        browser.get(page.as_uri())
+        svgs = browser.find_elements(By.CSS_SELECTOR, "figure > svg")
+        assert len(svgs) == 3  # the heatmap, the histogram, facility against discrimination
+        for svg in svgs:
+            assert svg.size["width"] > 200 and svg.size["height"] > 100
+        assert browser.find_elements(By.CSS_SELECTOR, "td b, script") == []
+        assert hostile in browser.find_element(By.TAG_NAME, "table").text
+        assert "distractor 'D' is never picked" in browser.find_element(By.TAG_NAME, "body").text
+        errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+        assert errors == []
+        shot = browser.execute_cdp_cmd(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "html-report.png").write_bytes(base64.b64decode(shot["data"]))
+    finally:
+        browser.quit()
+
+
+async def test_the_class_screen_shows_students_exams_and_each_exams_items(
+    class_store: tuple[Path, str],
+) -> None:
+    from textual.widgets import DataTable, Static, TabbedContent
+
+    from quiz.core.study import Study
+    from quiz.formats.yaml_bank import load_bank
+    from quiz.tui.app import QuizApp
+    from quiz.tui.screens.classroom import ClassScreen
+    from quiz.tui.screens.home import HomeScreen
+
+    bank, db = class_store
+    store = SQLiteStore.open_file(Path(db.removeprefix("sqlite://")))
+    app = QuizApp(Study.open(load_bank(bank), store, "ana"), seed=7, answer_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the profiles are counted after the first frame
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ClassScreen)
+        assert screen.query_one("#class-students-table", DataTable).row_count == 6
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "items"
+        flags = screen.query_one("#class-flags", Static)
+        assert "q1: distractor 'D' is never picked" in str(flags.content)
+        await pilot.press("down")
+        assert "the top third picks 'A' more than the key" in str(flags.content)
+        assert "✓ B: picked 1, top third 0, bottom third 1" in str(flags.content)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+    store.close()
+
+
+async def test_the_class_key_is_offered_only_when_the_store_has_several_profiles(
+    tmp_path: Path, small_bank_path: Path
+) -> None:
+    from quiz.core.study import Study
+    from quiz.formats.yaml_bank import load_bank
+    from quiz.tui.app import QuizApp
+    from quiz.tui.screens.home import HomeScreen
+
+    store = SQLiteStore.open_file(tmp_path / "alone.db")
+    app = QuizApp(Study.open(load_bank(small_bank_path), store, "ana"), seed=7, answer_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.screen.check_action("show_class", ())
+    store.close()

@@ -20,6 +20,7 @@ from quiz.cli.study import run_app
 from quiz.cli.validate import validate
 from quiz.config import ConfigError
 from quiz.core.bank import BankErrors
+from quiz.reports.charts import NeedsMatplotlib
 from quiz.store.api import StoreError
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             print(exc, file=sys.stderr)
         return 1
-    except (StoreError, NoSuchProfile) as exc:
+    except (StoreError, NoSuchProfile, NeedsMatplotlib) as exc:
         error(str(exc))
         return 1
     except BrokenPipeError:  # `quiz validate x | head -1`: the reader has had enough

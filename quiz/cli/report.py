@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from quiz.cli.common import (
     add_store_options,
@@ -14,6 +17,7 @@ from quiz.cli.common import (
     option_type,
     stdout_or_fail,
 )
+from quiz.core.bank import printable
 from quiz.core.options import parse_seed
 from quiz.reports.classroom import class_csv, class_json, class_rows, class_table
 from quiz.reports.exam_tables import (
@@ -57,6 +61,11 @@ def report(argv: Sequence[str]) -> int:
         form = sub.add_mutually_exclusive_group()
         form.add_argument("--json", action="store_true", help="print JSON")
         form.add_argument("--csv", action="store_true", help="print CSV")
+        form.add_argument(
+            "--html",
+            metavar="FILE",
+            help="write the whole report (class, exams, items) with charts as one HTML page",
+        )
         add_store_options(sub, profile=False)
     args = parser.parse_args(argv)
     bank = bank_or_shipped(args.bank)
@@ -67,28 +76,37 @@ def report(argv: Sequence[str]) -> int:
         sittings = [(s, a) for s, a in store.export(args.student) if s.bank == bank.key]
     finally:
         store.close()
-    width = max(40, shutil.get_terminal_size((80, 24)).columns)
+    if getattr(args, "seed", None) is not None:
+        exam_sittings = [(s, a) for s, a in sittings if s.seed == args.seed]
+    else:
+        exam_sittings = sittings
     title = clip(bank.title, 60) + (f" — {clip(args.student)}" if args.student else "")
-    out = stdout_or_fail()
+    topics, students = class_rows(sittings, list(bank.topics))
+    found = exams(exam_sittings)
+    questions = bank.by_id()
+    reports = [item_report(e, questions) for e in exams(exam_sittings, by_seed=False)]
+    if args.html is not None:
+        from quiz.reports.html import html_report
+
+        page = html_report(title, topics, students, found, reports, time.time())
+        Path(args.html).write_text(page, encoding="utf-8")
+        print(f"Wrote the report to {printable(args.html)}.", file=sys.stderr)
+        return 0
+    width = max(40, shutil.get_terminal_size((80, 24)).columns)
     if args.kind == "class":
-        topics, students = class_rows(sittings, list(bank.topics))
-        render = class_json if args.json else class_csv if args.csv else None
-        out.write(
-            render(topics, students) if render else class_table(title, topics, students, width)
-        )
+        text = (
+            class_json(topics, students) if args.json else class_csv(topics, students)
+            if args.csv else class_table(title, topics, students, width)
+        )  # fmt: skip
     elif args.kind == "exams":
-        found = exams(sittings)
-        out.write(
+        text = (
             exams_json(found) if args.json else exams_csv(found) if args.csv
             else exams_table(title, found, width)
         )  # fmt: skip
     else:
-        if args.seed is not None:
-            sittings = [(s, a) for s, a in sittings if s.seed == args.seed]
-        questions = bank.by_id()
-        reports = [item_report(e, questions) for e in exams(sittings, by_seed=False)]
-        out.write(
+        text = (
             items_json(reports) if args.json else items_csv(reports) if args.csv
             else items_table(title, reports, width)
         )  # fmt: skip
+    stdout_or_fail().write(text)
     return 0

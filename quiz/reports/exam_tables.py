@@ -22,12 +22,13 @@ def exam_name(exam: Exam) -> str:
     return f"seed{plural} {seeds}, {len(exam.questions)} questions"
 
 
-def _minutes(seconds: float) -> str:
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}:{rest:02d}"
+def minutes(seconds: float) -> str:
+    """A duration as m:ss."""
+    whole, rest = divmod(round(seconds), 60)
+    return f"{whole}:{rest:02d}"
 
 
-def _number(value: float | None, digits: int = 0) -> str:
+def decimal(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
@@ -39,14 +40,14 @@ def exams_table(title: str, found: Sequence[Exam], width: int = 80) -> str:
         spread = exam.spread()
         parts.append(
             f"Exam {number}: {exam_name(exam)}, {spread.students} students\n"
-            f"First sittings: mean {_number(spread.mean)}%, median {_number(spread.median)}%, "
-            f"SD {_number(spread.sd)}%, range {_number(spread.low)}–{_number(spread.high)}%\n"
+            f"First sittings: mean {decimal(spread.mean)}%, median {decimal(spread.median)}%, "
+            f"SD {decimal(spread.sd)}%, range {decimal(spread.low)}–{decimal(spread.high)}%\n"
         )
         header = ["Student", "Score", "%", "Time", "Unanswered", "Ended", "Sat on"]
         rows = [
             [s.profile + ("" if s.first else " (again)"),
              f"{s.score:g}/{len(exam.questions)}", f"{100 * s.score / len(exam.questions):.0f}",
-             _minutes(s.seconds), str(s.unanswered), "timed out" if s.timed_out else "finished",
+             minutes(s.seconds), str(s.unanswered), "timed out" if s.timed_out else "finished",
              when(s.sitting.started)]
             for s in exam.sittings
         ]  # fmt: skip
@@ -99,16 +100,16 @@ def items_table(title: str, reports: Sequence[ItemReport], width: int = 80) -> s
         test = report.test
         parts.append(
             f"Exam: {exam_name(report.exam)}; {test.students} students (first sittings)\n"
-            f"Mean {_number(test.mean, 1)}%  median {_number(test.median, 1)}%  "
-            f"SD {_number(test.sd, 1)}%  skewness {_number(test.skewness, 3)}  "
-            f"kurtosis {_number(test.kurtosis, 3)}\n"
-            f"CIC {_number(test.cic, 1)}%  error ratio {_number(test.error_ratio, 1)}%  "
-            f"standard error {_number(test.standard_error, 1)}%\n"
+            f"Mean {decimal(test.mean, 1)}%  median {decimal(test.median, 1)}%  "
+            f"SD {decimal(test.sd, 1)}%  skewness {decimal(test.skewness, 3)}  "
+            f"kurtosis {decimal(test.kurtosis, 3)}\n"
+            f"CIC {decimal(test.cic, 1)}%  error ratio {decimal(test.error_ratio, 1)}%  "
+            f"standard error {decimal(test.standard_error, 1)}%\n"
         )
         header = ["Question", "Facility", "SD", "Intended", "Effective", "Discrim.", "Efficiency"]
         rows = [
-            [i.question, _number(i.facility), _number(i.sd), _number(i.intended_weight),
-             _number(i.effective_weight), _number(i.discrimination), _number(i.efficiency)]
+            [i.question, decimal(i.facility), decimal(i.sd), decimal(i.intended_weight),
+             decimal(i.effective_weight), decimal(i.discrimination), decimal(i.efficiency)]
             for i in report.items
         ]  # fmt: skip
         parts.append("All figures in %.  Intended and effective: weights.\n")

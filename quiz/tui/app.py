@@ -272,6 +272,13 @@ class QuizApp(App[None]):
             statistics = await call_store(self.study.store, partial(read_statistics, self.study))
             self.push_screen(StatsScreen(self.study, statistics))
 
+    async def action_show_class(self) -> None:
+        from quiz.tui.screens.classroom import ClassScreen, read_class
+
+        if not isinstance(self.screen, ClassScreen):
+            results = await call_store(self.study.store, partial(read_class, self.study))
+            self.push_screen(ClassScreen(self.study, results))
+
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen
 
@@ -318,6 +325,10 @@ class QuizApp(App[None]):
         yield SystemCommand(
             "Statistics", "Accuracy per topic over sessions", self.action_show_stats
         )
+        yield SystemCommand(
+            "Class", "Everyone's results in this bank: students, exams, items",
+            self.action_show_class,
+        )  # fmt: skip
         yield SystemCommand("Keys", "Every key, on one page", self.action_help)
 
     def get_key_display(self, binding: Binding) -> str:

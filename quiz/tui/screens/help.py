@@ -23,6 +23,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("a", "select all topics, or none"),
         *((mode.key_display, f"{name}: {mode.key_help}") for name, mode in MODES.items()),
         ("s", "statistics"),
+        ("c", "the class: everyone's results (when the database keeps several people)"),
         ("New Lrn Due", "never reviewed · learning, due now · review, due now"),
     )),
     ("Question", (
@@ -45,6 +46,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("s", "statistics"),
     )),
     ("Statistics", (
+        ("Escape  q", "back"),
+    )),
+    ("Class", (
+        ("1 2 3", "students · exams · items (the item analysis of the exam chosen)"),
+        ("↑ ↓ Enter", "exams: choose one and see its items;  items: see a question's flags"),
         ("Escape  q", "back"),
     )),
 )  # fmt: skip

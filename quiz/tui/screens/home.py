@@ -54,6 +54,7 @@ class HomeScreen(Screen[None]):
         Binding("space", "toggle_topic", "Select or unselect", show=False, id="toggle-topic"),
         Binding("a", "toggle_all", "Select all or none", show=False, id="toggle-all"),
         Binding("s", "app.show_stats", "Stats", id="stats"),
+        Binding("c", "show_class", "Class", id="class"),
     ]
 
     class StartRequested(Message):
@@ -83,6 +84,7 @@ class HomeScreen(Screen[None]):
         self.updated: set[str] = set()  # those read again since, not yet shown
         self.reader: Worker[None] | None = None  # reading them again, if it is
         self.in_session = False  # a session covers the screen: its end clears the selection
+        self.classroom = False  # the store keeps more than one profile: the class can be seen
 
     def compose(self) -> ComposeResult:
         if not self.study.store.remote:  # a local file: the first frame already shows them
@@ -107,6 +109,24 @@ class HomeScreen(Screen[None]):
     async def _add_key_bar(self) -> None:
         await self.mount(KeyBar())
         self.refresh_bindings()  # a key bar fills itself when the keys are announced
+        self.call_after_refresh(self._count_profiles)
+
+    async def _count_profiles(self) -> None:
+        """Offer the class's results (c) when the store keeps more than one profile."""
+        store = self.study.store
+        try:
+            self.classroom = len(await call_store(store, store.profiles)) > 1
+        except StoreError:
+            return  # the home screen says so where it reads the scores
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool:
+        if action == "show_class":
+            return self.classroom  # hidden for one person alone
+        return True
+
+    async def action_show_class(self) -> None:
+        await self.app.run_action("show_class")
 
     def on_screen_suspend(self) -> None:
         from quiz.tui.screens.question import QuestionScreen  # loaded already if a session began
