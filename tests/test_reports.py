@@ -351,3 +351,33 @@ async def test_the_class_key_is_offered_only_when_the_store_has_several_profiles
         assert isinstance(app.screen, HomeScreen)
         assert not app.screen.check_action("show_class", ())
     store.close()
+
+
+def test_every_report_is_the_same_after_export_and_import_into_either_engine(
+    class_store: tuple[Path, str], store_url: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    bank, db = class_store
+    exported = tmp_path / "class.jsonl"
+    assert main(["results", "export", "--db", db, "-o", str(exported)]) == 0
+    assert main(["results", "import", "--db", store_url, str(exported)]) == 0
+    assert main(["results", "import", "--db", store_url, str(exported)]) == 0  # adds nothing
+    capsys.readouterr()
+    for kind in ("class", "exams", "items"):
+        for form in ("--json", "--csv"):
+            here = run(capsys, "report", kind, "--bank", str(bank), "--db", db, form)
+            there = run(capsys, "report", kind, "--bank", str(bank), "--db", store_url, form)
+            assert there == here, (kind, form)
+
+
+def test_a_table_too_wide_for_the_terminal_goes_on_in_blocks_that_repeat_the_first_column() -> None:
+    from quiz.reports.table import table
+
+    header = ["Student", *(f"topic-{n:02d}" for n in range(12))]
+    rows = [["a-rather-long-student-name", *(f"{n}0% 12" for n in range(12))]] * 3
+    text = table(header, rows, width=80)
+    blocks = text.split("\n\n")
+    assert len(blocks) == 3 and all(len(line) <= 80 for line in text.splitlines())
+    assert all(block.startswith("Student") for block in blocks)
+    assert sum(block.splitlines()[0].count("topic-") for block in blocks) == 12
+    assert "\x1b" not in table(["Name"], [["\x1b]0;owned\x07x"]])  # no control codes reach it
