@@ -326,3 +326,65 @@ def test_a_version_2_database_keeps_everything_under_integer_ids(
         assert (alpha.attempts, alpha.correct, alpha.best_streak) == (1, 1, 1)
         later = store.start_session("ana", "bank-1", "practice", None)  # ids go on from there
         assert later.id > 1
+
+
+def test_a_version_3_database_keeps_each_version_of_a_question_once(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    database = pg_url.partition("@/")[2].partition("?")[0]
+    with opened(pg_url) as store:  # made at the latest schema, then taken back to 3 by hand
+        pass
+    with pg_cluster.admin(database) as db:
+        for table in ("answers", "question_versions", "session_topics", "topic_stats",
+                      "question_stats", "cards", "sessions", "banks", "profiles",
+                      "schema_version"):  # fmt: skip
+            db.execute(f"DROP TABLE {table} CASCADE")
+        for migration in MIGRATIONS[:3]:
+            db.execute(migration)
+        db.execute("CREATE TABLE schema_version (version integer NOT NULL)")
+        db.execute("INSERT INTO schema_version VALUES (3)")
+        db.execute("INSERT INTO profiles (name, display_name, created) VALUES ('ana', 'Ana', 1)")
+        db.execute("INSERT INTO banks (key, title, created) VALUES ('bank-1', 'B', 1)")
+        db.execute(
+            "INSERT INTO sessions (uuid, profile, bank, mode, started)"
+            " SELECT '6f1c7b1e-0d0f-4b7e-9a57-3f4d1d2c9b10', p.id, b.id, 'practice', 10"
+            " FROM profiles p, banks b"
+        )
+        for n, (qid, topic, digest, right) in enumerate(
+            [("q0", "alpha", "h1", True), ("q0", "alpha", "h1", False),
+             ("q0", "alpha", "h2", True), ("q1", "beta", "h3", False)]
+        ):  # fmt: skip
+            db.execute(
+                "INSERT INTO answers (uuid, session_id, question_id, topic, given, correct,"
+                " score, unanswered, late, overridden, seconds, answered_at, question_hash,"
+                " response) SELECT %s, id, %s, %s, 'x', %s, %s, false, false, false, 2.5, %s,"
+                " %s, '{\"text\": \"x\"}' FROM sessions",
+                (f"0b8e7c1a-2f3d-4c5b-8a9e-1d2c3b4a5f6{n}", qid, topic, right, float(right),
+                 11.0 + n, digest),
+            )  # fmt: skip
+        db.execute(
+            "INSERT INTO topic_stats SELECT p.id, b.id, t, n, c, 13, 0, 1"
+            " FROM profiles p, banks b, (VALUES ('alpha', 3, 2), ('beta', 1, 0)) x(t, n, c)"
+        )
+    with opened(pg_url) as store:
+        with pg_cluster.admin(database) as db:
+            versions = db.execute(
+                "SELECT question_id, topic, question_hash FROM question_versions ORDER BY 1, 3"
+            ).fetchall()
+        assert versions == [("q0", "alpha", "h1"), ("q0", "alpha", "h2"), ("q1", "beta", "h3")]
+        [(sitting, answers)] = list(store.export())
+        assert [(a.question_id, a.question_hash, a.correct, a.seconds, a.response)
+                for a in answers] == [
+            ("q0", "h1", True, 2.5, {"text": "x"}), ("q0", "h1", False, 2.5, {"text": "x"}),
+            ("q0", "h2", True, 2.5, {"text": "x"}), ("q1", "h3", False, 2.5, {"text": "x"}),
+        ]  # fmt: skip
+        assert [a.question_hash for a in store.history("ana", "bank-1", "q0")] == ["h1"] * 2 + [
+            "h2"
+        ]
+        session = store.start_session("ana", "bank-1", "practice", None)
+        q0 = Question(id="q0", topic="alpha", type="short", prompt="p", answers=("a",))
+        store.record(session, answer_for(q0, "a", True, 1.0))  # a version not seen before
+        store.record(session, answer_for(q0, "a", True, 1.0))  # and now known
+        assert store.count_answers("ana", "bank-1") == 6
+        assert store.reset("ana", "bank-1", "beta") == 1
+        assert store.count_answers("ana", "bank-1", "alpha") == 5

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +36,15 @@ class StoreUnavailable(StoreError):
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A new UUID, version 7 (RFC 9562, section 5.7): the time in milliseconds, then 74
+    random bits. Ids made later sort later, so each new answer goes at the end of its
+    table's index instead of splitting a page anywhere in it (denser, on both engines);
+    the random part keeps ids from different machines apart as version 4's does."""
+    millis = time.time_ns() // 1_000_000
+    value = (millis & (2**48 - 1)) << 80 | int.from_bytes(os.urandom(10)) & (2**80 - 1)
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC's variant
+    return str(uuid.UUID(int=value))
 
 
 @dataclass(frozen=True, slots=True)

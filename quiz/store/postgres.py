@@ -34,8 +34,6 @@ from psycopg.rows import TupleRow
 from psycopg.types.string import TextLoader
 
 from quiz.store.api import (
-    ANSWER_COLUMNS,
-    ATTEMPT_COLUMNS,
     NAMES_KEPT,
     NAMES_TO_IDS,
     OWNED_TABLES,
@@ -332,17 +330,77 @@ MIGRATIONS: list[str] = [
     CREATE INDEX cards_by_due ON cards (profile, bank, due);
     CREATE INDEX cards_by_topic ON cards (profile, bank, topic, due);
     """,
+    # 3 -> 4: an answer names its question's version (its id, topic and content hash in a
+    # bank), kept once in question_versions, by a small id; the UUID is the key (no serial
+    # id beside it); the columns go widest first, so that none is padded.
+    """
+    CREATE TABLE question_versions (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        bank integer NOT NULL REFERENCES banks (id),
+        question_id text NOT NULL,
+        topic text NOT NULL,
+        question_hash text NOT NULL,
+        UNIQUE (bank, question_id, topic, question_hash)
+    );
+    INSERT INTO question_versions (bank, question_id, topic, question_hash)
+        SELECT DISTINCT s.bank, a.question_id, a.topic, a.question_hash
+        FROM answers a JOIN sessions s ON s.id = a.session_id;
+    CREATE TABLE answers_new (
+        answered_at double precision NOT NULL,
+        score double precision NOT NULL,
+        seconds double precision NOT NULL,
+        uuid uuid PRIMARY KEY,
+        session_id integer NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        question integer NOT NULL,  -- a question_versions id: only ever taken from that table
+        correct boolean NOT NULL,
+        unanswered boolean NOT NULL,
+        late boolean NOT NULL,
+        overridden boolean NOT NULL,
+        given text NOT NULL,
+        response jsonb
+    );
+    INSERT INTO answers_new
+        SELECT a.answered_at, a.score, a.seconds, a.uuid, a.session_id, v.id, a.correct,
+        a.unanswered, a.late, a.overridden, a.given, a.response
+        FROM answers a JOIN sessions s ON s.id = a.session_id
+        JOIN question_versions v ON v.bank = s.bank AND v.question_id = a.question_id
+        AND v.topic = a.topic AND v.question_hash = a.question_hash
+        ORDER BY a.id;
+    DROP TABLE answers;
+    ALTER TABLE answers_new RENAME TO answers;
+    ALTER INDEX answers_new_pkey RENAME TO answers_pkey;
+    ALTER TABLE answers RENAME CONSTRAINT answers_new_session_id_fkey TO answers_session_id_fkey;
+    CREATE INDEX answers_by_session ON answers (session_id);
+    """,
 ]
 _CARD_COLUMNS = 1  # the migration after which the card columns are filled from the JSON
 
+# An answer, if its question's version is known (else no row: see `_add_answer`).
 _INSERT_ANSWER = """
-INSERT INTO answers (uuid, session_id, question_id, topic, given, correct, score, unanswered,
-                     late, overridden, seconds, answered_at, question_hash, response)
-VALUES (%(uuid)s, %(session)s, %(qid)s, %(topic)s, %(given)s,
-        %(correct)s, %(score)s, %(unanswered)s, %(late)s, %(overridden)s, %(seconds)s, %(at)s,
-        %(hash)s, %(response)s::jsonb)
+INSERT INTO answers (answered_at, score, seconds, uuid, session_id, question, correct,
+                     unanswered, late, overridden, given, response)
+SELECT %(at)s, %(score)s, %(seconds)s, %(uuid)s, %(session)s, v.id, %(correct)s,
+       %(unanswered)s, %(late)s, %(overridden)s, %(given)s, %(response)s::jsonb
+FROM question_versions v
+WHERE v.bank = (SELECT bank FROM sessions WHERE id = %(session)s) AND v.question_id = %(qid)s
+  AND v.topic = %(topic)s AND v.question_hash = %(hash)s
 ON CONFLICT (uuid) DO NOTHING
 """
+_ADD_VERSION = """
+INSERT INTO question_versions (bank, question_id, topic, question_hash)
+VALUES ((SELECT bank FROM sessions WHERE id = %(session)s), %(qid)s, %(topic)s, %(hash)s)
+ON CONFLICT DO NOTHING
+"""
+# An answer with its question, as the contract's columns name them.
+_ANSWERS = "answers a JOIN question_versions v ON v.id = a.question"
+_ANSWER_COLUMNS = (
+    "v.question_id, v.topic, v.question_hash, a.given, a.correct, a.seconds, a.score,"
+    " a.response, a.unanswered, a.late, a.overridden, a.uuid, a.answered_at"
+)
+_ATTEMPT_COLUMNS = (
+    "a.session_id, v.question_id, v.topic, a.given, a.correct, a.seconds, a.answered_at,"
+    " v.question_hash, s.mode, a.score, a.unanswered, a.overridden, a.late, a.uuid, a.response"
+)
 _RECORD_TOPIC = """
 INSERT INTO topic_stats AS t (profile, bank, topic, attempts, correct, last_at, streak,
                               best_streak)
@@ -722,8 +780,13 @@ class PostgresStore:
             removed = cursor.execute(
                 "DELETE FROM answers WHERE session_id IN"
                 " (SELECT id FROM sessions WHERE profile = %s AND bank = %s)"
-                + (" AND topic = %s" if topic is not None else ""),
-                args,
+                + (
+                    " AND question IN (SELECT id FROM question_versions WHERE bank = %s"
+                    " AND topic = %s)"
+                    if topic is not None
+                    else ""
+                ),
+                args if topic is None else [*owner, owner[1], topic],
             ).rowcount
             for table in ("topic_stats", "session_topics", "question_stats", "cards"):
                 cursor.execute(f"DELETE FROM {table} WHERE {where}", args)
@@ -745,8 +808,8 @@ class PostgresStore:
         for sid, *fields in sittings:  # one short transaction per sitting
             with self._transaction() as cursor:
                 rows = cursor.execute(
-                    f"SELECT {ANSWER_COLUMNS} FROM answers WHERE session_id = %s"
-                    " ORDER BY answered_at, id",
+                    f"SELECT {_ANSWER_COLUMNS} FROM {_ANSWERS} WHERE a.session_id = %s"
+                    " ORDER BY a.answered_at, a.uuid",
                     (sid,),
                 ).fetchall()
             yield Sitting(*fields), [stored_answer(*row) for row in rows]
@@ -807,9 +870,9 @@ class PostgresStore:
     def history(self, profile: str, bank: str, question_id: str) -> list[Attempt]:
         with self._synced() as cursor:
             rows = cursor.execute(
-                f"SELECT {ATTEMPT_COLUMNS} FROM sessions s JOIN answers a ON a.session_id = s.id"
-                " WHERE s.profile = %s AND s.bank = %s AND a.question_id = %s"
-                " ORDER BY a.answered_at, a.id",
+                f"SELECT {_ATTEMPT_COLUMNS} FROM sessions s JOIN {_ANSWERS} ON a.session_id = s.id"
+                " WHERE s.profile = %s AND s.bank = %s AND v.question_id = %s"
+                " ORDER BY a.answered_at, a.uuid",
                 (*_ids(cursor, profile, bank), question_id),
             ).fetchall()
         return [stored_attempt(row) for row in rows]
@@ -927,9 +990,9 @@ class PostgresStore:
     def paces(self, profile: str, bank: str, limit: int = 50) -> list[tuple[str, float]]:
         with self._synced() as cursor:
             rows = cursor.execute(  # the latest sessions first, through their index
-                "SELECT a.question_id, a.seconds FROM sessions s JOIN answers a"
+                f"SELECT v.question_id, a.seconds FROM sessions s JOIN {_ANSWERS}"
                 " ON a.session_id = s.id WHERE s.profile = %s AND s.bank = %s AND a.correct"
-                " ORDER BY s.started DESC, s.id DESC, a.id DESC LIMIT %s",
+                " ORDER BY s.started DESC, s.id DESC, a.answered_at DESC, a.uuid DESC LIMIT %s",
                 (*_ids(cursor, profile, bank), limit),
             ).fetchall()
         return [(qid, seconds) for qid, seconds in rows]
@@ -997,7 +1060,14 @@ def _add_answer(cursor: Cursor, session: Session, answer: Answer, now: float) ->
     sitting = session.id or _session_id(cursor, session.uuid)
     row = answer_values(session, answer, now) | {"session": sitting}
     if cursor.execute(_INSERT_ANSWER, row).rowcount == 0:
-        return 0
+        # Stored already, or the first answer to this version of the question: the version
+        # is added (another client adding it too is waited for, then its row is seen) and
+        # the answer tried again, in one round trip. No row then: it was stored already.
+        with cursor.connection.pipeline():
+            cursor.execute(_ADD_VERSION, row)
+            cursor.execute(_INSERT_ANSWER, row)
+        if cursor.rowcount == 0:
+            return 0
     with cursor.connection.pipeline():  # the summaries in one round trip, not four
         for statement in (_RECORD_TOPIC, _RECORD_SESSION_TOPIC, _RECORD_QUESTION):
             cursor.execute(statement, row)
@@ -1016,8 +1086,8 @@ def _card_values(qid: str, topic: str, card: Card) -> dict[str, object]:
 def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
     """Count a wrong answer as right, correcting every summary; False: no such answer."""
     found = cursor.execute(
-        "SELECT a.session_id, s.profile, s.bank, a.question_id, a.topic, a.answered_at"
-        " FROM answers a JOIN sessions s ON s.id = a.session_id"
+        "SELECT a.session_id, s.profile, s.bank, v.question_id, v.topic, a.answered_at"
+        f" FROM {_ANSWERS} JOIN sessions s ON s.id = a.session_id"
         " WHERE a.uuid = %s AND NOT a.correct AND NOT a.unanswered FOR UPDATE OF a",
         (answer_id,),
     ).fetchone()
@@ -1031,9 +1101,9 @@ def _override(cursor: Cursor, answer_id: str, card: Card | None) -> bool:
     run = streak(  # the topic's run of right answers, counted back from the latest
         cursor.execute(
             "SELECT a.correct FROM session_topics st JOIN sessions s ON s.id = st.session_id"
-            " JOIN answers a ON a.session_id = st.session_id AND a.topic = st.topic"
+            f" JOIN {_ANSWERS} ON a.session_id = st.session_id AND v.topic = st.topic"
             " WHERE st.profile = %s AND st.bank = %s AND st.topic = %s"
-            " ORDER BY s.started DESC, s.id DESC, a.answered_at DESC, a.id DESC",
+            " ORDER BY s.started DESC, s.id DESC, a.answered_at DESC, a.uuid DESC",
             (profile, bank, topic),
         ).fetchall()
     )
