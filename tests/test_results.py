@@ -183,6 +183,16 @@ def with_(**changes: object) -> str:
         (with_(response=[1]), "'response' must be a JSON object"),
         (with_(colour="red"), "unknown field 'colour'"),
         (with_(seed=8), "session 0d0c8f47-5a43-43a2-9d40-69d5c4fdc2d3 has another seed on line 1"),
+        (with_(response={"picked": 5}), "'response' picked must be a list of"),
+        (with_(seconds=1e300), "'seconds' is 1e+300: more than a day"),
+        (with_(score=10**400), "'score' is out of range"),
+        (with_(profile="a\ud800b"), "'profile' is not valid Unicode text"),
+        (with_(response={"text": "\ud800"}), "'response' is not valid Unicode text"),
+        (with_(answered_at="0001-01-01T00:00:00+14:00"), "'answered_at' is out of range"),
+        (
+            with_(id=GOOD["id"][:-1] + "9", question="q1"),
+            "question 'q1' is answered twice in session 0d0c8f47-5a43-43a2-9d40-69d5c4fdc2d3",
+        ),
     ],
 )
 def test_a_bad_record_is_rejected_with_its_line_and_the_rest_imported(
@@ -241,7 +251,81 @@ GOOD_LINE = json.dumps(GOOD).encode() + b"\n"
 def test_importing_a_missing_file_or_a_folder_fails_clearly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["results", "import", "--data-dir", str(tmp_path), str(tmp_path / "no.jsonl")]) == 1
-    assert "No such file or directory" in capsys.readouterr().err
+    assert main(["results", "import", "--data-dir", str(tmp_path), str(tmp_path / "no.jsonl")]) == 2
+    assert "no such file" in capsys.readouterr().err
     assert main(["results", "import", "--data-dir", str(tmp_path), str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_a_sitting_stored_for_someone_else_is_refused_not_merged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(GOOD) + "\n")
+    second.write_text(with_(profile="ben", mode="practice") + "\n" + with_(profile="ben",
+                      mode="practice", question="q2") + "\n")  # fmt: skip
+    assert main(["results", "import", "--data-dir", str(tmp_path), str(first), str(second)]) == 1
+    out, err = capsys.readouterr()
+    assert err == (
+        f"{second}:1: session {GOOD['session']} is stored already with another profile;"
+        " its 2 answers are not imported\n"
+    )
+    assert out.splitlines()[1:] == [
+        f"{second}: 0 answers added, 0 already present, 2 rejected.",
+        "In all: 1 answers added, 0 already present, 2 rejected.",
+    ]
+    store = SQLiteStore.open_file(tmp_path / "progress.db")
+    assert [p.name for p in store.profiles()] == ["cleo"]
+    store.close()
+
+
+def test_a_stray_quote_in_csv_costs_one_record_and_stdin_may_be_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    seed(tmp_path / "from.db").close()
+    db = ["--db", f"sqlite://{tmp_path / 'from.db'}"]
+    assert main(["results", "export", *db, "--profile", "ben", "-o", str(tmp_path / "b.csv")]) == 0
+    lines = (tmp_path / "b.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(",exam,", ',"exam"x,').replace(",practice,", ',"practice"x,')
+    stdin = io.TextIOWrapper(io.BytesIO("\n".join(lines).encode() + b"\n"))
+    monkeypatch.setattr("sys.stdin", stdin)
+    capsys.readouterr()
+    assert main(["results", "import", "--data-dir", str(tmp_path), "--format", "csv", "-"]) == 1
+    out, err = capsys.readouterr()
+    assert "-: 9 answers added, 0 already present, 1 rejected." in out
+    assert err.startswith("-:4: 'mode' is one of")
+
+
+def test_export_since_keeps_whole_sittings_and_each_profile_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(tmp_path / "from.db").close()
+    db = ["--db", f"sqlite://{tmp_path / 'from.db'}"]
+    assert main(["results", "export", *db]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    second = sorted({r["session_started"] for r in records})[1]
+    assert main(["results", "export", *db, "--since", second]) == 0
+    later = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(later) == 15 and {r["session_started"] for r in later} >= {second}
+    assert main(["results", "export", *db, "--profile", "ben", "--profile", "ben"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 10
+
+
+def test_export_writes_through_a_link_and_names_the_real_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(tmp_path / "from.db").close()
+    db = ["--db", f"sqlite://{tmp_path / 'from.db'}"]
+    real, link = tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    real.write_text("")
+    link.symlink_to(real)
+    assert main(["results", "export", *db, "-o", str(link)]) == 0
+    assert link.is_symlink() and len(real.read_text().splitlines()) == 20
+    assert main(["results", "export", *db, "-o", str(tmp_path / "no" / "x.jsonl")]) == 2
+    assert f"no such folder: {tmp_path / 'no'}" in capsys.readouterr().err
+    assert main(["results", "export", *db, "-o", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert main(["results", "import", "--data-dir", str(tmp_path), "/dev/zero"]) == 2
+    assert "not a regular file" in capsys.readouterr().err

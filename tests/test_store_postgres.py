@@ -372,7 +372,7 @@ def test_a_version_3_database_keeps_each_version_of_a_question_once(
                 "SELECT question_id, topic, question_hash FROM question_versions ORDER BY 1, 3"
             ).fetchall()
         assert versions == [("q0", "alpha", "h1"), ("q0", "alpha", "h2"), ("q1", "beta", "h3")]
-        [(sitting, answers)] = list(store.export())
+        [(_, answers)] = list(store.export())
         assert [(a.question_id, a.question_hash, a.correct, a.seconds, a.response)
                 for a in answers] == [
             ("q0", "h1", True, 2.5, {"text": "x"}), ("q0", "h1", False, 2.5, {"text": "x"}),

@@ -8,10 +8,10 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from quiz.cli.common import (
     UsageError,
@@ -23,9 +23,16 @@ from quiz.cli.common import (
 )
 from quiz.core.bank import printable
 from quiz.formats.cache import load_bank_cached
-from quiz.formats.results import read_results, record, write_csv, write_jsonl
+from quiz.formats.results import (
+    Rejected,
+    lines_of,
+    read_results,
+    record,
+    write_csv,
+    write_jsonl,
+)
 from quiz.paths import cache_dir
-from quiz.store.api import ProgressStore
+from quiz.store.api import ProgressStore, SittingConflict
 
 
 def results(argv: Sequence[str]) -> int:
@@ -54,7 +61,7 @@ def results(argv: Sequence[str]) -> int:
         "--since",
         type=_since,
         metavar="DATE",
-        help="only answers given on or after DATE (YYYY-MM-DD, or an ISO 8601 time)",
+        help="only sittings begun on or after DATE (YYYY-MM-DD, or an ISO 8601 time)",
     )
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
     add_store_options(export, profile=False)
@@ -67,6 +74,11 @@ def results(argv: Sequence[str]) -> int:
         "imported. Exit status 1 if any record was rejected.",
     )
     imports.add_argument("files", nargs="+", metavar="FILE", help=".jsonl or .csv; - for stdin")
+    imports.add_argument(
+        "--format",
+        choices=("jsonl", "csv"),
+        help="read every file as this (default: by its suffix; JSON Lines for stdin)",
+    )
     add_store_options(imports, profile=False)
     args = parser.parse_args(argv)
     store = open_store(args)
@@ -82,6 +94,8 @@ def _since(raw: str) -> float:
     """A date (local midnight) or an ISO 8601 time (local if it names no zone)."""
     try:
         return datetime.fromisoformat(raw).timestamp()
+    except (OverflowError, OSError):
+        raise argparse.ArgumentTypeError(f"'{raw}' is out of range") from None
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{raw}' is not a date (YYYY-MM-DD) or an ISO 8601 time"
@@ -90,48 +104,77 @@ def _since(raw: str) -> float:
 
 def _export(args: argparse.Namespace, store: ProgressStore) -> int:
     bank = load_bank_cached(bank_file(args.bank), cache_dir()).key if args.bank else None
-    for name in args.profiles or ():
+    profiles = list(dict.fromkeys(args.profiles or ()))  # each once, in the order given
+    for name in profiles:
         known_profile(store, name)
 
     def records() -> Iterator[dict[str, Any]]:
-        for profile in args.profiles or [None]:
+        for profile in profiles or [None]:
             for sitting, answers in store.export(profile):
                 if bank is not None and sitting.bank != bank:
                     continue
+                if args.since is not None and sitting.started < args.since:
+                    continue  # whole sittings only: an exam is never cut in two
                 for answer in answers:
-                    if args.since is None or (answer.answered_at or 0) >= args.since:
-                        yield record(sitting, answer)
+                    yield record(sitting, answer)
 
     if args.output is None or args.output == "-":
         write_jsonl(records(), stdout_or_fail("the results"))
         return 0
     target = Path(args.output)
     write = write_csv if target.suffix.lower() == ".csv" else write_jsonl
-    # Written beside the target and renamed over it: an export cut short leaves no half file.
-    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+    if target.is_dir():
+        raise UsageError(f"{args.output} is a folder; give a file name (.jsonl or .csv)")
+    if not target.parent.is_dir():
+        raise UsageError(f"no such folder: {target.parent}")
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        with target.open("w", encoding="utf-8", newline="") as out:  # a link, a pipe, a device
+            count = write(records(), out)
+    else:
+        count = _write_whole(target, lambda out: write(records(), out))
+    print(f"Exported {count} answers to {printable(str(target))}.", file=sys.stderr)
+    return 0
+
+
+def _write_whole(target: Path, write: Callable[[TextIO], int]) -> int:
+    """Write a file beside `target` and rename it over it: an export cut short leaves no
+    half file. It gets the permissions a new file would (the umask's)."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = write(records(), out)
+            count = write(out)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    print(f"Exported {count} answers to {printable(str(target))}.", file=sys.stderr)
-    return 0
+    return count
 
 
 def _import(args: argparse.Namespace, store: ProgressStore) -> int:
+    for name in args.files:  # every file checked before any is read
+        _check_file(name)
     totals = [0, 0, 0]  # added, already present, rejected
     for name in args.files:
-        with _opened(name) as lines:
-            read = read_results(lines, csv_format=name.lower().endswith(".csv"))
-        for problem in read.rejected:
+        csv_format = args.format == "csv" or (args.format is None and name.lower().endswith(".csv"))
+        with _opened(name) as file:
+            read = read_results(lines_of(file), csv_format=csv_format)
+        added = refused = 0
+        conflicts = []
+        for uuid, sitting in read.sittings.items():
+            try:
+                added += store.merge(sitting, read.answers[uuid])
+            except SittingConflict as exc:
+                answers = len(read.answers[uuid])
+                message = f"{exc}; its {answers} answers are not imported"
+                conflicts.append(Rejected(read.first_line(uuid), message))
+                refused += answers
+        for problem in sorted([*read.rejected, *conflicts], key=lambda r: r.line):
             print(f"{printable(name)}:{problem.line}: {problem.message}", file=sys.stderr)
-        added = sum(
-            store.merge(sitting, read.answers[uuid]) for uuid, sitting in read.sittings.items()
-        )
-        counts = (added, read.count - added, len(read.rejected))
+        counts = (added, read.count - added - refused, len(read.rejected) + refused)
         totals = [total + n for total, n in zip(totals, counts, strict=True)]
         stdout_or_fail().write(f"{printable(name)}: {_summary(*counts)}\n")
     if len(args.files) > 1:
@@ -143,15 +186,25 @@ def _summary(added: int, present: int, rejected: int) -> str:
     return f"{added} answers added, {present} already present, {rejected} rejected."
 
 
-@contextlib.contextmanager
-def _opened(name: str) -> Iterator[BinaryIO]:
+def _check_file(name: str) -> None:
+    """Refuse what cannot be a results file before anything is imported."""
     if name == "-":
         if sys.stdin is None:
             raise UsageError("standard input is closed; nothing to import")
-        yield sys.stdin.buffer
         return
     path = Path(name)
     if path.is_dir():
         raise UsageError(f"{name} is a folder; give a .jsonl or .csv file")
-    with path.open("rb") as file:
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{name} is not a regular file; give a .jsonl or .csv file")
+    if not path.exists():
+        raise UsageError(f"no such file: {name}")
+
+
+@contextlib.contextmanager
+def _opened(name: str) -> Iterator[BinaryIO]:
+    if name == "-":
+        yield sys.stdin.buffer
+        return
+    with Path(name).open("rb") as file:
         yield file

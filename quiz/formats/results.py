@@ -17,12 +17,14 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from quiz.core.bank import printable
 from quiz.store.api import Answer, Sitting
 
 MODES = ("practice", "review", "drill", "exam", "mistakes")
+MAX_SECONDS = 86_400.0  # an answer that took longer than a day is not one
+MAX_LINE = 1_000_000  # bytes: a record is a few hundred
 
 # In this order in a CSV file's header, and in each JSON object.
 FIELDS = (
@@ -121,12 +123,27 @@ class Read:
     def count(self) -> int:
         return sum(map(len, self.answers.values()))
 
+    def first_line(self, session: str) -> int:
+        """The line of the first record of this sitting."""
+        return self._first_line[session]
+
+
+def lines_of(file: BinaryIO) -> Iterator[bytes]:
+    """A file's lines, each cut at MAX_LINE bytes (the rest of a longer one is read and
+    dropped), so that a file with no line breaks cannot fill the memory."""
+    while line := file.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE and not line.endswith(b"\n"):
+            while (rest := file.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
 
 def read_results(lines: Iterable[bytes], *, csv_format: bool) -> Read:
     """Every record of a results file (its lines as bytes), checked; the sittings come out
-    whole."""
+    whole, and each question is answered once in a sitting."""
     read = Read()
     items = _csv_records(lines) if csv_format else _jsonl_records(lines)
+    answered: dict[tuple[str, str], int] = {}  # (session, question) -> line
     for line, item in items:
         if isinstance(item, str):
             read.rejected.append(Rejected(line, item))
@@ -137,17 +154,22 @@ def read_results(lines: Iterable[bytes], *, csv_format: bool) -> Read:
             read.rejected.append(Rejected(line, str(exc)))
             continue
         known = read.sittings.get(sitting.uuid)
-        if known is None:
-            read.sittings[sitting.uuid] = sitting
-            read._first_line[sitting.uuid] = line
-            read.answers[sitting.uuid] = [answer]
-            continue
-        differs = _differs(known, sitting)
-        if differs:
+        differs = "" if known is None else _differs(known, sitting)
+        if known is not None and differs:
             first = read._first_line[sitting.uuid]
             read.rejected.append(
                 Rejected(line, f"session {sitting.uuid} has another {differs} on line {first}")
             )
+            continue
+        first = answered.setdefault((sitting.uuid, answer.question_id), line)
+        if first != line:
+            message = f"question '{answer.question_id}' is answered twice in session "
+            read.rejected.append(Rejected(line, message + f"{sitting.uuid} (line {first})"))
+            continue
+        if known is None:
+            read.sittings[sitting.uuid] = sitting
+            read._first_line[sitting.uuid] = line
+            read.answers[sitting.uuid] = [answer]
             continue
         read.sittings[sitting.uuid] = _widened(known, sitting)
         read.answers[sitting.uuid].append(answer)
@@ -157,6 +179,9 @@ def read_results(lines: Iterable[bytes], *, csv_format: bool) -> Read:
 def _jsonl_records(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any] | str]]:
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
+            continue
+        if len(raw) > MAX_LINE:
+            yield number, f"longer than {MAX_LINE:,} bytes; not a record"
             continue
         try:
             item = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
@@ -176,7 +201,9 @@ def _csv_records(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any] |
     except UnicodeDecodeError as exc:
         yield raw.count(b"\n", 0, exc.start) + 1, "not UTF-8 text; nothing of this file is read"
         return
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Not strict: a stray quote makes one odd cell, which the record's checks then refuse,
+    # instead of stopping the reader and losing the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -193,19 +220,20 @@ def _csv_records(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any] |
         yield 1, f"the header has no column '{missing[0]}'"
         return
     while True:
+        start = reader.line_num + 1  # a record is placed where it starts
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield reader.line_num, f"not CSV: {exc}"
+            yield start, f"not CSV: {exc}"
             return
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield reader.line_num, f"{len(row)} cells where the header has {len(header)}"
+            yield start, f"{len(row)} cells where the header has {len(header)}"
             continue
-        yield reader.line_num, {name: cell for name, cell in zip(header, row, strict=True)}
+        yield start, {name: cell for name, cell in zip(header, row, strict=True)}
 
 
 def _parse(item: Mapping[str, Any], *, csv_format: bool) -> tuple[Sitting, Answer]:
@@ -220,6 +248,8 @@ def _parse(item: Mapping[str, Any], *, csv_format: bool) -> tuple[Sitting, Answe
     answered_at = values.time("answered_at")
     assert answered_at is not None  # required
     seconds = values.number("seconds", default=0.0)
+    if seconds > MAX_SECONDS:
+        raise ValueError(f"'seconds' is {seconds:g}: more than a day")
     started = values.time("session_started")
     ended = values.time("session_ended")
     mode = values.text("mode", default="practice")
@@ -235,7 +265,7 @@ def _parse(item: Mapping[str, Any], *, csv_format: bool) -> tuple[Sitting, Answe
         bank=values.name("bank"),
         mode=mode,
         seed=values.whole("seed"),
-        started=answered_at - seconds if started is None else started,
+        started=max(0.0, answered_at - seconds) if started is None else started,
         ended=ended,
     )
     answer = Answer(
@@ -276,6 +306,8 @@ class _Values:
             return default
         if not isinstance(value, str):
             raise ValueError(f"'{name}' must be text")
+        if not _encodable(value):
+            raise ValueError(f"'{name}' is not valid Unicode text")
         return value
 
     def name(self, name: str) -> str:
@@ -316,9 +348,13 @@ class _Values:
                 raise ValueError(f"'{name}' is not a number") from None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"'{name}' is not a number")
-        if not math.isfinite(value) or value < 0:
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(f"'{name}' is out of range") from None
+        if not math.isfinite(number) or number < 0:
             raise ValueError(f"'{name}' must be a number, 0 or more")
-        return float(value)
+        return number
 
     def whole(self, name: str) -> int | None:
         value = self.raw(name)
@@ -347,7 +383,10 @@ class _Values:
             raise ValueError(f"'{name}' is not a time in ISO 8601") from None
         if moment.tzinfo is None:
             raise ValueError(f"'{name}' has no time zone (add +00:00 or Z)")
-        stamp = moment.timestamp()
+        try:
+            stamp = moment.timestamp()
+        except (OverflowError, ValueError, OSError):
+            raise ValueError(f"'{name}' is out of range") from None
         if not 0 <= stamp < 1e11:
             raise ValueError(f"'{name}' is out of range")
         return stamp
@@ -359,9 +398,27 @@ class _Values:
                 value = json.loads(value)
             except ValueError:
                 raise ValueError("'response' is not JSON") from None
-        if value is not None and not isinstance(value, dict):
+        if value is None:
+            return None
+        if not isinstance(value, dict):
             raise ValueError("'response' must be a JSON object")
+        if not _encodable(json.dumps(value, ensure_ascii=False)):
+            raise ValueError("'response' is not valid Unicode text")
+        picked = value.get("picked", [])
+        if not isinstance(picked, list) or not all(
+            isinstance(p, dict) and isinstance(p.get("text"), str) for p in picked
+        ):
+            raise ValueError("'response' picked must be a list of {\"text\": …} objects")
         return value
+
+
+def _encodable(text: str) -> bool:
+    """Whether text can be stored as UTF-8 (JSON can spell lone surrogates; UTF-8 cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _differs(known: Sitting, other: Sitting) -> str:

@@ -35,6 +35,19 @@ class StoreUnavailable(StoreError):
     """The database server cannot be reached right now; it may be back later."""
 
 
+class SittingConflict(StoreError):
+    """A sitting to merge has the UUID of a stored one of someone else, another bank, mode
+    or seed: its answers are not added."""
+
+
+def check_same_sitting(sitting: Sitting, stored: Sequence[object]) -> None:
+    """Refuse to merge `sitting` into the stored one (profile, bank, mode, seed) unless
+    they agree."""
+    for name, value in zip(("profile", "bank", "mode", "seed"), stored, strict=True):
+        if getattr(sitting, name) != value:
+            raise SittingConflict(f"session {sitting.uuid} is stored already with another {name}")
+
+
 def new_id() -> str:
     """A new UUID, version 7 (RFC 9562, section 5.7): the time in milliseconds, then 74
     random bits. Ids made later sort later, so each new answer goes at the end of its

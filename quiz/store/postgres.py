@@ -56,6 +56,7 @@ from quiz.store.api import (
     answer_values,
     card_columns,
     card_sets,
+    check_same_sitting,
     new_id,
     newer_schema,
     profile_record,
@@ -750,6 +751,13 @@ class PostgresStore:
     @_damaged_rows
     def merge(self, sitting: Sitting, answers: Iterable[Answer]) -> int:
         with self._synced() as cursor:
+            stored = cursor.execute(
+                f"SELECT p.name, b.key, s.mode, s.seed FROM sessions s {_NAMES.format(table='s')}"
+                " WHERE s.uuid = %s",
+                (sitting.uuid,),
+            ).fetchone()
+            if stored is not None:
+                check_same_sitting(sitting, stored)
             session_id = _add_session(cursor, sitting)
             session = Session(
                 session_id, sitting.profile, sitting.bank, sitting.mode, sitting.seed, sitting.uuid

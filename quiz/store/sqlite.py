@@ -45,6 +45,7 @@ from quiz.store.api import (
     answer_values,
     card_columns,
     card_sets,
+    check_same_sitting,
     new_id,
     newer_schema,
     profile_record,
@@ -569,7 +570,14 @@ class SQLiteStore:
     @_guarded
     def merge(self, sitting: Sitting, answers: Iterable[Answer]) -> int:
         with self._write() as db:
-            found = db.execute("SELECT id FROM sessions WHERE uuid = ?", (sitting.uuid,)).fetchone()
+            stored = db.execute(
+                f"SELECT s.id, p.name, b.key, s.mode, s.seed FROM sessions s"
+                f" {_NAMES.format(table='s')} WHERE s.uuid = ?",
+                (sitting.uuid,),
+            ).fetchone()
+            if stored is not None:
+                check_same_sitting(sitting, stored[1:])
+            found = stored
             if found is None:
                 found = db.execute(
                     "INSERT INTO sessions (profile, bank, mode, seed, started, ended, uuid)"
