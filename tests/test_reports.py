@@ -214,7 +214,7 @@ def test_the_items_report_analyses_first_sittings_with_distractors_and_flags(
     assert "Flags:" in text and "q1: distractor 'D' is never picked" in text
     assert all(len(line) <= 80 for line in text.splitlines())
     assert run(capsys, "report", "items", "--bank", str(bank), "--db", db, "--seed", "6") == (
-        "Class bank\nNo exam sittings of this bank yet.\n"
+        "Class bank\nNo exam sittings with seed 6 yet.\n"
     )
     header = run(capsys, "report", "items", "--bank", str(bank), "--db", db, "--csv")
     assert header.splitlines()[0].startswith("seeds,question,facility,sd")
@@ -381,3 +381,52 @@ def test_a_table_too_wide_for_the_terminal_goes_on_in_blocks_that_repeat_the_fir
     assert all(block.startswith("Student") for block in blocks)
     assert sum(block.splitlines()[0].count("topic-") for block in blocks) == 12
     assert "\x1b" not in table(["Name"], [["\x1b]0;owned\x07x"]])  # no control codes reach it
+
+
+def test_odd_results_make_reports_say_less_not_crash(tmp_path: Path) -> None:
+    """Imported results may lack responses, repeat a question or come from one student."""
+    from quiz.reports.exams import exams, item_report
+    from quiz.store.api import Answer, Sitting
+
+    bank = {"q1": Question("q1", "t", "choice", "?", ("A",), choices=("A", "B"))}
+    sitting = Sitting("0d0c8f47-5a43-43a2-9d40-69d5c4fdc2d3", "ana", "b", "exam", 1, 0.0, 9.0)
+    odd = [
+        Answer("q1", "t", "h", "A", True, 1.0, response={"picked": 5}),
+        Answer("q1", "t", "h", "A", True, 1.0),  # the same question again, no response
+    ]
+    [exam] = exams([(sitting, odd)])
+    assert exam.first_sittings[0].score == 1.0  # counted once
+    report = item_report(exam, bank)
+    assert report.options == {} and not report.judged and report.flags("q1") == ()
+
+
+async def test_a_topic_that_looks_like_markup_is_shown_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from textual.widgets import DataTable
+
+    from quiz.core.study import Study
+    from quiz.formats.yaml_bank import load_bank
+    from quiz.tui.app import QuizApp
+    from quiz.tui.screens.classroom import ClassScreen
+
+    bank_path = tmp_path / "b.yaml"
+    bank_path.write_text(
+        "title: B\ntopics: {'[b]x': '[/bold] name'}\nquestions:\n"
+        "  - {id: q, topic: '[b]x', type: card, prompt: p, answer: a}\n"
+    )
+    bank = load_bank(bank_path)
+    store = SQLiteStore.open_file(tmp_path / "s.db")
+    for who in ("ana", "[red]ben"):
+        session = store.start_session(who, bank.key, "practice", None)
+        store.record(session, answer_for(bank.questions[0], "a", True, 1.0))
+    app = QuizApp(Study.open(bank, store, "ana"), seed=7, answer_delay=0)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClassScreen)
+        table = app.screen.query_one("#class-students-table", DataTable)
+        assert [str(c.label) for c in table.columns.values()][-1] == "[/bold] name"
+        assert str(table.get_row_at(0)[0]) == "[red]ben"
+    store.close()

@@ -282,6 +282,8 @@ def test_the_session_refuses_answers_after_its_deadline(small_bank_path: Path) -
     session.time_up(None)
     assert store.count_answers("ana", bank.key) == 2
     assert session.score == (1, 2) and session.unanswered == 1
+    [left] = store.history("ana", bank.key, "a-tf")
+    assert left.unanswered and left.late  # left by the clock, so the exam says it timed out
 
 
 async def test_an_exam_with_unanswered_questions_scores_over_all_of_them(

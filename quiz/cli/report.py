@@ -106,7 +106,7 @@ def report(argv: Sequence[str]) -> int:
     else:
         text = (
             items_json(reports) if args.json else items_csv(reports) if args.csv
-            else items_table(title, reports, width)
+            else items_table(title, reports, width, getattr(args, "seed", None))
         )  # fmt: skip
     stdout_or_fail().write(text)
     return 0

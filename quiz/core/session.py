@@ -280,7 +280,8 @@ class StudySession:
     def _record_unanswered(self, question: Question) -> None:
         verdict = Grade(False, "", question.answer_text, score=0.0)
         record = self.record
-        answer = answer_for(question, "", False, 0.0, unanswered=True)
+        # Left because the time ran out: late too, so that the exam says it timed out.
+        answer = answer_for(question, "", False, 0.0, unanswered=True, late=self.timed_out)
         answer_id = self._save(
             lambda: self.study.store.record(self._saved(record), answer),
             "an unanswered question could not be saved",

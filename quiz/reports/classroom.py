@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quiz.reports.formatting import percent, utc_time
+from quiz.reports.formatting import percent, plural, spreadsheet_safe, utc_time
 from quiz.reports.stats import when
 from quiz.reports.table import table
 from quiz.store.api import Answer, Sitting
@@ -79,12 +79,18 @@ def class_json(topics: Sequence[str], students: Sequence[Student]) -> str:
     return json.dumps(class_records(topics, students), indent=2, ensure_ascii=False) + "\n"
 
 
+CLASS_FIELDS = [
+    "profile", "topic", "attempts", "correct", "accuracy", "student_attempts",
+    "student_accuracy", "last_studied",
+]  # fmt: skip
+
+
 def class_csv(topics: Sequence[str], students: Sequence[Student]) -> str:
-    records = class_records(topics, students)
     out = io.StringIO()
-    writer = csv.DictWriter(out, list(records[0]) if records else ["profile"], lineterminator="\n")
+    writer = csv.DictWriter(out, CLASS_FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    for record in class_records(topics, students):
+        writer.writerow({k: spreadsheet_safe(v) for k, v in record.items()})
     return out.getvalue()
 
 
@@ -103,7 +109,7 @@ def class_table(
     answers = sum(s.total.attempts for s in students)
     right = sum(s.total.correct for s in students)
     heading = (
-        f"{title}\n{len(students)} student{'s' * (len(students) != 1)}, {answers} answers, "
+        f"{title}\n{plural(len(students), 'student')}, {plural(answers, 'answer')}, "
         f"{percent(right / answers if answers else None)} right.  "
         "Each cell: accuracy and attempts.\n\n"
     )

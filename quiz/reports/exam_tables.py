@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
-from quiz.reports.exams import Exam, ExamSitting, ItemReport
-from quiz.reports.formatting import utc_time
+from quiz.reports.exams import MIN_STUDENTS, Exam, ExamSitting, ItemReport, spread_range
+from quiz.reports.formatting import figure, plural, spreadsheet_safe, utc_time
 from quiz.reports.items import ItemStats
 from quiz.reports.stats import when
 from quiz.reports.table import clip, table
@@ -39,9 +39,9 @@ def exams_table(title: str, found: Sequence[Exam], width: int = 80) -> str:
     for number, exam in enumerate(found, 1):
         spread = exam.spread()
         parts.append(
-            f"Exam {number}: {exam_name(exam)}, {spread.students} students\n"
-            f"First sittings: mean {decimal(spread.mean)}%, median {decimal(spread.median)}%, "
-            f"SD {decimal(spread.sd)}%, range {decimal(spread.low)}–{decimal(spread.high)}%\n"
+            f"Exam {number}: {exam_name(exam)}, {plural(spread.students, 'student')}\n"
+            f"First sittings: mean {figure(spread.mean)}, median {figure(spread.median)}, "
+            f"SD {figure(spread.sd)}, range {spread_range(spread)}\n"
         )
         header = ["Student", "Score", "%", "Time", "Unanswered", "Ended", "Sat on"]
         rows = [
@@ -53,6 +53,12 @@ def exams_table(title: str, found: Sequence[Exam], width: int = 80) -> str:
         ]  # fmt: skip
         parts.append(table(header, rows, width=width))
     return "\n".join(parts)
+
+
+SITTING_FIELDS = [
+    "exam", "seeds", "questions", "profile", "session", "first", "score", "percent", "seconds",
+    "unanswered", "timed_out", "started",
+]  # fmt: skip
 
 
 def _sitting_record(number: int, exam: Exam, s: ExamSitting) -> dict[str, Any]:
@@ -88,23 +94,30 @@ def exams_json(found: Sequence[Exam]) -> str:
 
 def exams_csv(found: Sequence[Exam]) -> str:
     rows = [_sitting_record(n, exam, s) for n, exam in enumerate(found, 1) for s in exam.sittings]
-    header = list(_sitting_record(0, found[0], found[0].sittings[0])) if found else ["exam"]
-    return _csv(rows, header)
+    return _csv(rows, SITTING_FIELDS)
 
 
-def items_table(title: str, reports: Sequence[ItemReport], width: int = 80) -> str:
+def items_table(
+    title: str, reports: Sequence[ItemReport], width: int = 80, seed: int | None = None
+) -> str:
     if not reports:
-        return f"{title}\nNo exam sittings of this bank yet.\n"
-    parts = [f"{title}\n"]
+        which = "of this bank" if seed is None else f"with seed {seed}"
+        return f"{title}\nNo exam sittings {which} yet.\n"
+    parts = [f"{title}\n", *(f"{note}\n" for note in item_notes(reports))]
     for report in reports:
         test = report.test
         parts.append(
-            f"Exam: {exam_name(report.exam)}; {test.students} students (first sittings)\n"
-            f"Mean {decimal(test.mean, 1)}%  median {decimal(test.median, 1)}%  "
-            f"SD {decimal(test.sd, 1)}%  skewness {decimal(test.skewness, 3)}  "
+            f"Exam: {exam_name(report.exam)}; {plural(test.students, 'student')} (first sittings)\n"
+            + (
+                ""
+                if report.judged
+                else f"Too few to judge its questions: no flags below {MIN_STUDENTS}.\n"
+            )
+            + f"Mean {figure(test.mean, 1)}  median {figure(test.median, 1)}  "
+            f"SD {figure(test.sd, 1)}  skewness {decimal(test.skewness, 3)}  "
             f"kurtosis {decimal(test.kurtosis, 3)}\n"
-            f"CIC {decimal(test.cic, 1)}%  error ratio {decimal(test.error_ratio, 1)}%  "
-            f"standard error {decimal(test.standard_error, 1)}%\n"
+            f"CIC {figure(test.cic, 1)}  error ratio {figure(test.error_ratio, 1)}  "
+            f"standard error {figure(test.standard_error, 1)}\n"
         )
         header = ["Question", "Facility", "SD", "Intended", "Effective", "Discrim.", "Efficiency"]
         rows = [
@@ -169,11 +182,21 @@ def _rounded(values: dict[str, Any]) -> dict[str, Any]:
     return {k: round(v, 6) if isinstance(v, float) else v for k, v in values.items()}
 
 
+def item_notes(reports: Sequence[ItemReport]) -> list[str]:
+    """What a teacher should know before reading the figures."""
+    if len(reports) < 2:
+        return []
+    return [
+        f"The sittings drew {len(reports)} different sets of questions, each analysed apart. "
+        "For one analysis, give the class one seed (quiz --seed N, then e for the exam)."
+    ]
+
+
 def _csv(rows: Sequence[dict[str, Any]], header: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, header, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: " ".join(map(str, v)) if isinstance(v, list) else v
+        writer.writerow({k: " ".join(map(str, v)) if isinstance(v, list) else spreadsheet_safe(v)
                          for k, v in row.items()})  # fmt: skip
     return out.getvalue()

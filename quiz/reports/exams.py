@@ -17,6 +17,8 @@ from quiz.core.bank import Question
 from quiz.reports.items import ItemStats, TestStats, analyse
 from quiz.store.api import Answer, Sitting
 
+MIN_STUDENTS = 3  # fewer cannot say whether a question works: no flags then
+
 
 @dataclass(frozen=True, slots=True)
 class ExamSitting:
@@ -32,7 +34,8 @@ class ExamSitting:
 
     @property
     def score(self) -> float:
-        return math.fsum(a.points for a in self.answers)
+        """The sum of its questions' scores, each question counted once (its latest answer)."""
+        return math.fsum({a.question_id: a.points for a in self.answers}.values())
 
     @property
     def unanswered(self) -> int:
@@ -40,6 +43,7 @@ class ExamSitting:
 
     @property
     def timed_out(self) -> bool:
+        """Whether its time ran out: what was typed then, and the questions left, are late."""
         return any(a.late for a in self.answers)
 
     @property
@@ -89,6 +93,13 @@ class Spread:
     high: float | None
 
 
+def spread_range(spread: Spread) -> str:
+    """ "30–90%", or "—" with no sitting."""
+    if spread.low is None or spread.high is None:
+        return "—"
+    return f"{spread.low:.0f}–{spread.high:.0f}%"
+
+
 def exams(
     sittings: Iterable[tuple[Sitting, Sequence[Answer]]], *, by_seed: bool = True
 ) -> list[Exam]:
@@ -134,10 +145,17 @@ class ItemReport:
     exam: Exam
     test: TestStats
     items: tuple[ItemStats, ...]
-    options: Mapping[str, tuple[OptionCount, ...]]  # by question id
+    options: Mapping[str, tuple[OptionCount, ...]]  # by question id, where responses say
     third: int  # students in each of the top and bottom thirds (0: fewer than 3)
 
+    @property
+    def judged(self) -> bool:
+        """Whether there are students enough (MIN_STUDENTS) for its flags to mean anything."""
+        return self.test.students >= MIN_STUDENTS
+
     def flags(self, question: str) -> tuple[str, ...]:
+        if not self.judged:
+            return ()
         item = next(i for i in self.items if i.question == question)
         found = list(item.flags)
         options = self.options.get(question, ())
@@ -163,7 +181,14 @@ def item_report(exam: Exam, questions: Mapping[str, Question]) -> ItemReport:
     options = {}
     for qid in exam.questions:
         question = questions.get(qid)
-        if question is not None and question.type in ("choice", "multi"):
+        # Counted only where the sittings say what was picked (imported results may not).
+        if (
+            question is not None
+            and question.type in ("choice", "multi")
+            and any(
+                _picked(a) is not None for s in firsts for a in s.answers if a.question_id == qid
+            )
+        ):
             options[qid] = tuple(
                 OptionCount(
                     option,
@@ -177,12 +202,19 @@ def item_report(exam: Exam, questions: Mapping[str, Question]) -> ItemReport:
     return ItemReport(exam, test, tuple(items), options, third)
 
 
+def _picked(answer: Answer) -> list[str] | None:
+    """The options an answer picked, by their text; None if its response does not say."""
+    picked = answer.response.get("picked") if answer.response is not None else None
+    if not isinstance(picked, list):
+        return None
+    return [p["text"] for p in picked if isinstance(p, dict) and isinstance(p.get("text"), str)]
+
+
 def _picks(sittings: Iterable[ExamSitting], qid: str, option: str) -> int:
     """How many of these sittings picked `option` in question `qid`."""
-    count = 0
-    for sitting in sittings:
-        for answer in sitting.answers:
-            if answer.question_id == qid and answer.response is not None:
-                picked = answer.response.get("picked") or ()
-                count += any(isinstance(p, dict) and p.get("text") == option for p in picked)
-    return count
+    return sum(
+        option in (_picked(a) or ())
+        for sitting in sittings
+        for a in sitting.answers
+        if a.question_id == qid
+    )

@@ -21,6 +21,16 @@ def sparkline(values: Sequence[float]) -> str:
     return "".join(SPARKS[min(len(SPARKS) - 1, int(v * len(SPARKS)))] for v in values)
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 answer", "2 answers"."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def figure(value: float | None, digits: int = 0) -> str:
+    """A figure that is already a percentage: "46%"; "—" when there is none."""
+    return "—" if value is None else f"{value:.{digits}f}%"
+
+
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
@@ -43,6 +53,16 @@ def ago(timestamp: float | None, now: float) -> str:
     if days < 30:
         return f"{days} days ago"
     return then.isoformat()
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text that starts like a formula (=, +, -, @)
+    gets a leading apostrophe, as spreadsheets themselves write it. Numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def utc_time(timestamp: float | None) -> str | None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from quiz.reports.charts import facility_discrimination, score_histogram, topic_heatmap
 from quiz.reports.classroom import Student, Tally
-from quiz.reports.exam_tables import decimal, exam_name, minutes
-from quiz.reports.exams import Exam, ItemReport
-from quiz.reports.formatting import percent
+from quiz.reports.exam_tables import decimal, exam_name, item_notes, minutes
+from quiz.reports.exams import MIN_STUDENTS, Exam, ItemReport, spread_range
+from quiz.reports.formatting import figure, percent, plural
 from quiz.reports.stats import when
 
 # The page's styles, kept beside this module.
@@ -63,7 +63,7 @@ def _cell(cell: Cell) -> str:
     return f"<td>{escape(cell)}</td>"
 
 
-def _figure(svg: str, caption: str) -> str:
+def _chart(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
@@ -85,7 +85,7 @@ def _class(topics: Sequence[str], students: Sequence[Student]) -> list[str]:
         for s in students
     ]  # fmt: skip
     parts.append(_table(["Student", "Total", "Last studied", *topics], rows))
-    parts.append(_figure(topic_heatmap(topics, students), "Accuracy by student and topic."))
+    parts.append(_chart(topic_heatmap(topics, students), "Accuracy by student and topic."))
     return parts
 
 
@@ -97,11 +97,11 @@ def _exams(exams: Sequence[Exam]) -> list[str]:
         spread = exam.spread()
         parts.append(f"<h3>Exam {number}: {escape(exam_name(exam))}</h3>")
         parts.append(
-            f"<p>{spread.students} students (first sittings): mean {decimal(spread.mean)}%, "
-            f"median {decimal(spread.median)}%, standard deviation {decimal(spread.sd)}%, "
-            f"range {decimal(spread.low)}–{decimal(spread.high)}%.</p>"
+            f"<p>{plural(spread.students, 'student')} (first sittings): "
+            f"mean {figure(spread.mean)}, median {figure(spread.median)}, "
+            f"standard deviation {figure(spread.sd)}, range {spread_range(spread)}.</p>"
         )
-        parts.append(_figure(score_histogram(exam), "Scores of the first sittings."))
+        parts.append(_chart(score_histogram(exam), "Scores of the first sittings."))
         rows: list[list[Cell]] = [
             [s.profile + ("" if s.first else " (again)"),
              f"{s.score:g} / {len(exam.questions)}",
@@ -119,9 +119,14 @@ def _items(reports: Sequence[ItemReport]) -> list[str]:
     parts = ["<h2>Questions (item analysis)</h2>"]
     if not reports:
         return [*parts, "<p>No exam sittings of this bank yet.</p>"]
+    parts.extend(f"<p>{escape(note)}</p>" for note in item_notes(reports))
     for report in reports:
         test = report.test
         parts.append(f"<h3>Exam: {escape(exam_name(report.exam))}</h3>")
+        if not report.judged:
+            parts.append(
+                f"<p>Too few students to judge its questions: no flags below {MIN_STUDENTS}.</p>"
+            )
         parts.append(
             _table(
                 [
@@ -138,21 +143,21 @@ def _items(reports: Sequence[ItemReport]) -> list[str]:
                 [
                     [
                         str(test.students),
-                        f"{decimal(test.mean, 1)}%",
-                        f"{decimal(test.median, 1)}%",
-                        f"{decimal(test.sd, 1)}%",
+                        figure(test.mean, 1),
+                        figure(test.median, 1),
+                        figure(test.sd, 1),
                         decimal(test.skewness, 3),
                         decimal(test.kurtosis, 3),
-                        f"{decimal(test.cic, 1)}%",
-                        f"{decimal(test.error_ratio, 1)}%",
-                        f"{decimal(test.standard_error, 1)}%",
+                        figure(test.cic, 1),
+                        figure(test.error_ratio, 1),
+                        figure(test.standard_error, 1),
                     ]
                 ],
             )
         )
         parts.extend(f'<p class="flag">{escape(flag)}</p>' for flag in test.flags)
         parts.append(
-            _figure(
+            _chart(
                 facility_discrimination(report),
                 "Facility against discrimination, one point per question; flagged ones are "
                 "red crosses. Shaded: facility below 20% or above 90%, discrimination below 20%.",

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from quiz.core.bank import Bank
-from quiz.reports.formatting import percent, utc_time
+from quiz.reports.formatting import percent, spreadsheet_safe, utc_time
 from quiz.store.api import TREND_SESSIONS, TopicStats
 
 FIELDS = [
@@ -57,7 +57,8 @@ def stats_csv(bank: Bank, profile: str, rows: list[TopicStats]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records(bank, profile, rows))
+    for record in records(bank, profile, rows):
+        writer.writerow({k: spreadsheet_safe(v) for k, v in record.items()})
     return out.getvalue()
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len, set_cell_size
+
 from quiz.core.bank import printable
 
 GAP = "  "
@@ -16,7 +18,7 @@ def clip(text: str, width: int = MAX_CELL) -> str:
     """One line of untrusted text, no longer than `width`: no control code reaches the
     terminal, and a long name cannot push the table out of shape."""
     text = printable(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 def table(
@@ -26,7 +28,7 @@ def table(
     Columns past `width` go on further blocks, separated by a blank line, each starting with
     the first `keep` columns again."""
     cells = [[clip(c) for c in header], *([clip(c) for c in row] for row in rows)]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    widths = [max(cell_len(line[i]) for line in cells) for i in range(len(header))]
     fixed = sum(widths[:keep]) + len(GAP) * keep
     blocks: list[list[int]] = []
     for column in range(keep, len(header)):
@@ -40,9 +42,13 @@ def table(
     for block in blocks:
         chosen = [*range(keep), *block]
         for line in cells:
-            parts = [
-                line[c].ljust(widths[c]) if c < keep else line[c].rjust(widths[c]) for c in chosen
-            ]
+            parts = [_pad(line[c], widths[c], left=c < keep) for c in chosen]
             text.append(GAP.join(parts).rstrip())
         text.append("")
     return "\n".join(text[:-1]) + "\n"
+
+
+def _pad(text: str, width: int, *, left: bool) -> str:
+    """Text padded to `width` terminal cells (a wide character takes two)."""
+    room = " " * (width - cell_len(text))
+    return text + room if left else room + text

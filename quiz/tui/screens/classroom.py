@@ -17,9 +17,9 @@ from textual.widgets import DataTable, Label, Sparkline, Static, TabbedContent, 
 
 from quiz.core.study import Study
 from quiz.reports.classroom import Student, Tally, class_rows
-from quiz.reports.exam_tables import decimal, exam_name
-from quiz.reports.exams import Exam, ItemReport, exams, item_report
-from quiz.reports.formatting import percent
+from quiz.reports.exam_tables import exam_name
+from quiz.reports.exams import Exam, ItemReport, exams, item_report, spread_range
+from quiz.reports.formatting import figure, percent, plural
 from quiz.reports.stats import when
 from quiz.store.api import StoreError
 from quiz.tui.widgets.keybar import KeyBar
@@ -45,11 +45,6 @@ def read_class(study: Study) -> ClassResults:
     questions = study.bank.by_id()
     items = [item_report(e, questions) for e in exams(sittings, by_seed=False)]
     return ClassResults(topics, students, exams(sittings), items)
-
-
-def _percent(figure: float | None) -> str:
-    """A figure that is already a percentage: "46%", or "—" when there is none."""
-    return "—" if figure is None else f"{figure:.0f}%"
 
 
 def _cell(tally: Tally) -> Text:
@@ -78,9 +73,8 @@ class ClassScreen(Screen[None]):
                 severity="error",
                 markup=False,
             )
-        count = len(self.results.students)
         yield Label(
-            f"Class · {self.study.bank.title} · {count} student{'s' * (count != 1)}",
+            f"Class · {self.study.bank.title} · {plural(len(self.results.students), 'student')}",
             id="class-title",
             markup=False,
         )
@@ -99,7 +93,9 @@ class ClassScreen(Screen[None]):
 
     def on_mount(self) -> None:
         students = self.query_one("#class-students-table", DataTable)
-        students.add_columns("Student", "Total", "Last studied", *self.results.topics)
+        names = [self.study.bank.topic_name(t) for t in self.results.topics]
+        labels = ["Student", "Total", "Last studied", *names]
+        students.add_columns(*(Text(label) for label in labels))  # a topic is never markup
         for s in self.results.students:
             students.add_row(
                 Text(s.profile),
@@ -116,10 +112,10 @@ class ClassScreen(Screen[None]):
             table.add_row(
                 Text(f"{number}: {exam_name(exam)}"),
                 Text(str(spread.students), justify="right"),
-                Text(_percent(spread.mean), justify="right"),
-                Text(_percent(spread.median), justify="right"),
-                Text(_percent(spread.sd), justify="right"),
-                Text(f"{decimal(spread.low)}–{decimal(spread.high)}%", justify="right"),
+                Text(figure(spread.mean), justify="right"),
+                Text(figure(spread.median), justify="right"),
+                Text(figure(spread.sd), justify="right"),
+                Text(spread_range(spread), justify="right"),
             )
         if not self.results.exams:
             table.add_row(Text("no exam sittings yet"), *[Text("")] * 5)
@@ -143,7 +139,7 @@ class ClassScreen(Screen[None]):
         test = report.test
         self.query_one("#class-test", Static).update(
             f"{exam_name(report.exam)}: {test.students} students (first sittings). "
-            f"Mean {decimal(test.mean)}%, SD {decimal(test.sd)}%, CIC {decimal(test.cic)}%"
+            f"Mean {figure(test.mean)}, SD {figure(test.sd)}, CIC {figure(test.cic)}"
             + "".join(f"\n{flag}" for flag in test.flags)
         )
         items = self.query_one("#class-items-table", DataTable)
@@ -153,10 +149,10 @@ class ClassScreen(Screen[None]):
             flags = len(report.flags(item.question))
             items.add_row(
                 Text(item.question),
-                Text(_percent(item.facility), justify="right"),
-                Text(_percent(item.discrimination), justify="right"),
-                Text(_percent(item.efficiency), justify="right"),
-                Text(_percent(item.effective_weight), justify="right"),
+                Text(figure(item.facility), justify="right"),
+                Text(figure(item.discrimination), justify="right"),
+                Text(figure(item.efficiency), justify="right"),
+                Text(figure(item.effective_weight), justify="right"),
                 Text(f"⚑ {flags}" if flags else "", style="bold red", justify="right"),
             )
         self.report = report
