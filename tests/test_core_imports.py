@@ -11,8 +11,10 @@ CORE = [
     "quiz.core.scheduling", "quiz.core.options", "quiz.core.study", "quiz.formats.rules",
     "quiz.formats.yaml_bank", "quiz.formats.cache", "quiz.formats.lint", "quiz.store",
     "quiz.store.api", "quiz.store.sqlite", "quiz.store.postgres", "quiz.store.outbox",
-    "quiz.reports.stats", "quiz.reports.formatting", "quiz.cli.main", "quiz.config",
-    "quiz.paths",
+    "quiz.reports.stats", "quiz.reports.formatting", "quiz.reports.classroom",
+    "quiz.reports.exams", "quiz.reports.exam_tables", "quiz.reports.items",
+    "quiz.reports.table", "quiz.reports.charts", "quiz.reports.html", "quiz.formats.results",
+    "quiz.cli.main", "quiz.config", "quiz.paths",
 ]  # fmt: skip
 
 

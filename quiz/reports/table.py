@@ -4,9 +4,8 @@ on its own."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
-
-from rich.cells import cell_len, set_cell_size
 
 from quiz.core.bank import printable
 
@@ -18,7 +17,20 @@ def clip(text: str, width: int = MAX_CELL) -> str:
     """One line of untrusted text, no longer than `width`: no control code reaches the
     terminal, and a long name cannot push the table out of shape."""
     text = printable(text)
-    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+    if cell_len(text) <= width:
+        return text
+    while cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def cell_len(text: str) -> int:
+    """How many terminal cells text takes: two for a wide (East Asian) character, none for
+    a combining mark."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
 
 
 def table(
