@@ -165,8 +165,9 @@ def answers_to_hide(q: Question) -> list[str]:
 
 
 def shown(q: Question) -> list[str]:
-    """What a learner sees before answering: the prompt (blanks hidden) and the choices."""
-    return [q.display_prompt, *q.choices]
+    """What a learner sees before answering: the prompt (blanks hidden), the choices and a
+    match question's items."""
+    return [q.display_prompt, *q.choices, *(item for pair in q.pairs for item in pair)]
 
 
 def test_no_question_gives_away_another_answer(bank: Bank) -> None:

@@ -17,7 +17,7 @@ from typing import Any, Literal, overload
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
-QuestionType = Literal["choice", "multi", "truefalse", "short", "cloze", "card"]
+QuestionType = Literal["choice", "multi", "truefalse", "short", "cloze", "card", "numeric", "match"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
     "choice",
     "multi",
@@ -25,6 +25,8 @@ QUESTION_TYPES: tuple[QuestionType, ...] = (
     "short",
     "cloze",
     "card",
+    "numeric",
+    "match",
 )
 
 # A cloze blank: {{answer}} or {{answer|alternative|...}}.
@@ -37,7 +39,9 @@ class Question:
 
     choice: the one right choice; multi: every right choice; truefalse: "true" or "false";
     short: the expected text, then the other accepted answers; card: the back of the card;
-    cloze: nothing (see `blanks`, one tuple of accepted answers per blank).
+    cloze: nothing (see `blanks`, one tuple of accepted answers per blank); numeric: each
+    accepted value as written ("1822 ± 2", "3.141 to 3.142"), whose bounds are `ranges`;
+    match: nothing (see `pairs`, each left item with its right one, in the bank's order).
     """
 
     id: str
@@ -54,6 +58,8 @@ class Question:
     line: int = 0  # where the question starts in its file (1-based; 0: unknown)
     column: int = 0
     lint_ignore: tuple[str, ...] = ()  # lint rules switched off for this question
+    ranges: tuple[tuple[float, float], ...] = ()  # numeric: accepted (lowest, highest) values
+    pairs: tuple[tuple[str, str], ...] = ()  # match: (left, right) items
 
     @property
     def answer_text(self) -> str:
@@ -64,6 +70,8 @@ class Question:
             return " / ".join(alternatives[0] for alternatives in self.blanks)
         if self.type == "multi":
             return ", ".join(self.answers)
+        if self.type == "match":
+            return "; ".join(f"{left} → {right}" for left, right in self.pairs)
         return self.answers[0]
 
     @property
@@ -78,6 +86,7 @@ class Question:
     def content_hash(self) -> str:
         """A short fingerprint of what the question asks and accepts, to notice later edits."""
         parts = [self.type, self.prompt, *self.choices, "\x1f", *self.answers]
+        parts += [item for pair in self.pairs for item in pair]  # nothing for other types
         return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:16]
 
 

@@ -10,6 +10,7 @@ forgiven, but never a typo that makes another word, and never a different digit 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -21,8 +22,9 @@ from quiz.core.bank import BLANK, Question
 CARD_GRADES = ("Again", "Hard", "Good", "Easy")  # a flashcard's self-grade, 1 to 4
 
 Response = str | frozenset[str] | tuple[str, ...] | int
-"""choice, truefalse, short: the text; multi: the chosen texts; cloze: one text per blank;
-card: the learner's grade, 1 (Again) to 4 (Easy)."""
+"""choice, truefalse, short, numeric: the text; multi: the chosen texts; cloze: one text per
+blank; match: the right item chosen for each left item, in order ("" for none); card: the
+learner's grade, 1 (Again) to 4 (Easy)."""
 
 Mark = Literal["right", "wrong", "missed", "unpicked"]
 """A multi option: picked and right, picked and wrong, right but not picked, neither."""
@@ -48,6 +50,7 @@ class Grade:
     typo: bool = False  # right, but only thanks to typo tolerance
     diffs: tuple[Diff, ...] = ()  # for short and cloze answers that were close
     marks: tuple[tuple[str, Mark], ...] = ()  # multi only: each choice, in order, with its mark
+    matched: tuple[tuple[str, str], ...] = ()  # match only: each left item and the one chosen
 
 
 # ── Normalising ────────────────────────────────────────────────────────────────────────────
@@ -400,7 +403,12 @@ def grade(question: Question, response: Response, vocabulary: Vocabulary | None 
     if question.type == "cloze":
         assert isinstance(response, tuple)
         return _grade_cloze(question, response, vocabulary)
+    if question.type == "match":
+        assert isinstance(response, tuple)
+        return _grade_match(question, response)
     assert isinstance(response, str)
+    if question.type == "numeric":
+        return _grade_numeric(question, response)
     if question.type == "short":
         right, typo, diff = _match(response, question.answers, vocabulary)
         diffs = (diff,) if diff else ()
@@ -408,6 +416,60 @@ def grade(question: Question, response: Response, vocabulary: Vocabulary | None 
     right = response == question.answers[0]
     given = response.capitalize() if question.type == "truefalse" else response
     return Grade(right, given, expected, float(right))
+
+
+# A number as a learner or a bank writes it: a sign, digits, a decimal point, an exponent.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def parse_number(text: str) -> float:
+    """The number `text` writes; ValueError with a hint if it is not one. A comma is never
+    read as a decimal point nor as a thousands separator: "1,5" is refused, not misread."""
+    written = text.strip().replace("\u2212", "-")  # a typographic minus
+    if "," in written:
+        raise ValueError(
+            f"'{text.strip()}': write a decimal point (1.5) and no thousands separator (1822)"
+        )
+    if not _NUMBER.fullmatch(written):
+        raise ValueError(f"'{text.strip()}' is not a number")
+    number = float(written)
+    if not math.isfinite(number):
+        raise ValueError(f"'{text.strip()}' is too large")
+    return number
+
+
+def in_ranges(number: float, ranges: Iterable[tuple[float, float]]) -> bool:
+    """Whether `number` is in one of the (lowest, highest) ranges, give or take the
+    rounding of a float (a tolerance of 0.1 around 0.3 accepts 0.4)."""
+    for low, high in ranges:
+        slack = 1e-9 * max(1.0, abs(low), abs(high))
+        if low - slack <= number <= high + slack:
+            return True
+    return False
+
+
+def _grade_numeric(question: Question, response: str) -> Grade:
+    """Right if the number is in an accepted range; graded on the number, never as text."""
+    try:
+        right = in_ranges(parse_number(response), question.ranges)
+    except ValueError:
+        right = False  # only a time-out grades what is not a number: the widget refuses it
+    return Grade(right, response.strip(), question.answer_text, float(right))
+
+
+def _grade_match(question: Question, response: tuple[str, ...]) -> Grade:
+    """Each pair on its own: the score is the share of left items matched right."""
+    rights = sum(given == right for given, (_, right) in zip(response, question.pairs, strict=True))
+    given = "; ".join(
+        f"{left} → {chosen or '—'}"
+        for (left, _), chosen in zip(question.pairs, response, strict=True)
+    )
+    total = len(question.pairs)
+    matched = tuple(
+        (left, chosen) for (left, _), chosen in zip(question.pairs, response, strict=True)
+    )
+    score = rights / total if total else 1.0
+    return Grade(rights == total, given, question.answer_text, score, matched=matched)
 
 
 def _mark(picked: bool, right: bool) -> Mark:

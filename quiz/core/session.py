@@ -94,10 +94,7 @@ class StudySession:
         self.pace = pace
         self.vocabulary = vocabulary or Vocabulary(study.bank.questions)
         rng = rng or random.Random(seed)
-        self.choice_order = {
-            q.id: tuple(rng.sample(q.choices, len(q.choices))) if q.shuffle else q.choices
-            for q in self.questions
-        }
+        self.choice_order = {q.id: _shown(q, rng) for q in self.questions}
         self.save_error: str | None = None
         store, profile, key = study.store, study.profile, study.key
         asked = list(dict.fromkeys(q.topic for q in self.questions))  # only these: at scale
@@ -322,11 +319,26 @@ def answer_for(
     )
 
 
+def _shown(question: Question, rng: random.Random) -> tuple[str, ...]:
+    """The options in the order shown: a match question's right items always shuffled
+    (in the bank's order they would give the answer away), choices unless `shuffle: false`."""
+    if question.type == "match":
+        items = [right for _, right in question.pairs]
+        return tuple(rng.sample(items, len(items)))
+    if question.shuffle:
+        return tuple(rng.sample(question.choices, len(question.choices)))
+    return question.choices
+
+
 def structured(question: Question, response: Response, shown: Sequence[str]) -> dict[str, Any]:
     """What was answered, as the store keeps it: choices by their text and their position as
     shown (1 is the first), each blank's text, a flashcard's self-grade, the typed text."""
     if isinstance(response, int):
         return {"grade": response}
+    if question.type == "match":
+        assert isinstance(response, tuple)
+        chosen = zip(question.pairs, response, strict=True)
+        return {"pairs": [{"left": left, "right": right} for (left, _), right in chosen]}
     if isinstance(response, tuple):
         return {"blanks": list(response)}
     if isinstance(response, frozenset) or question.type == "choice":

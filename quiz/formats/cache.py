@@ -51,7 +51,7 @@ from quiz.core.bank import (
 )
 from quiz.paths import config_dir
 
-FORMAT = "quiz-bank-cache/6"
+FORMAT = "quiz-bank-cache/7"
 RACY_NS = 2_000_000_000  # a bank changed this close to its cache's writing is hashed
 PART = 2000  # questions per line of the cache
 KEY_NAME = "cache.key"
@@ -261,7 +261,7 @@ def _to_json(bank: Bank) -> tuple[dict[str, Any], list[bytes]]:
     """The bank's metadata, and its questions as lines of JSON, PART a line."""
     rows = [
         [q.id, q.topic, q.type, q.prompt, q.answers, q.choices, q.blanks, q.explanation, q.ref,
-         q.tags, q.shuffle, q.line, q.column, q.lint_ignore]
+         q.tags, q.shuffle, q.line, q.column, q.lint_ignore, q.ranges, q.pairs]
         for q in bank.questions
     ]  # fmt: skip
     meta = {
@@ -282,9 +282,10 @@ def _questions(part: bytes) -> tuple[Question, ...]:
         questions = tuple(
             Question(qid, topic, kind, prompt, tuple(answers), tuple(choices),
                      tuple(map(tuple, blanks)), explanation, ref, tuple(tags), shuffle, line,
-                     column, tuple(ignore))
+                     column, tuple(ignore), tuple((float(a), float(b)) for a, b in ranges),
+                     tuple((str(a), str(b)) for a, b in pairs))
             for (qid, topic, kind, prompt, answers, choices, blanks, explanation, ref, tags,
-                 shuffle, line, column, ignore) in json.loads(part)
+                 shuffle, line, column, ignore, ranges, pairs) in json.loads(part)
         )  # fmt: skip
     if any(q.type not in QUESTION_TYPES for q in questions):
         raise ValueError("not a question type")

@@ -25,6 +25,7 @@ from quiz.core.bank import (
     parse_blanks,
     safe_text,
 )
+from quiz.core.grading import parse_number
 
 MAX_TEXT_CHARS = 20_000
 MIN_CHOICES, MAX_CHOICES = 2, 9
@@ -83,6 +84,9 @@ class DraftQuestion:
     choices: Field = None
     answer: Field = None
     accept: Field = None
+    tolerance: Field = None  # numeric: how far from `answer` still counts
+    range: Field = None  # numeric: [lowest, highest], instead of `answer`
+    pairs: Field = None  # match: a list of `left: right`
     explanation: Field = None
     ref: Field = None
     tags: Field = None
@@ -350,12 +354,23 @@ class BankChecker:
         for name, field, allowed in (
             ("choices", fields.choices, _CHOICE_TYPES),
             ("shuffle", fields.shuffle, _CHOICE_TYPES),
-            ("accept", fields.accept, ("short",)),
+            ("accept", fields.accept, ("short", "numeric")),
+            ("tolerance", fields.tolerance, ("numeric",)),
+            ("range", fields.range, ("numeric",)),
+            ("pairs", fields.pairs, ("match",)),
         ):
             if field is not None and qtype not in allowed:
                 self.error(field, f"'{name}' applies only to {' and '.join(allowed)} questions")
         choices = self.choices(fields.choices, item) if qtype in _CHOICE_TYPES else ()
-        answers, blanks = self.answers(qtype, fields, item, choices, prompt)
+        ranges: tuple[tuple[float, float], ...] = ()
+        pairs: tuple[tuple[str, str], ...] = ()
+        blanks: tuple[tuple[str, ...], ...] = ()
+        if qtype == "numeric":
+            answers, ranges = self.numeric(fields, item)
+        elif qtype == "match":
+            answers, pairs = (), self.match_pairs(fields, item)
+        else:
+            answers, blanks = self.answers(qtype, fields, item, choices, prompt)
         shuffle = self.flag(fields.shuffle, "shuffle", default=True)
         lint_ignore = self.lint(fields.lint)
         question = Question(
@@ -373,6 +388,8 @@ class BankChecker:
             line=item.line,
             column=item.column,
             lint_ignore=lint_ignore,
+            ranges=ranges,
+            pairs=pairs,
         )
         self.built.append(question)
 
@@ -456,6 +473,123 @@ class BankChecker:
         elif qtype == "short":
             return (answer, *self.texts(fields.accept, "accept")), ()
         return (answer,), ()
+
+    def numeric(
+        self, fields: DraftQuestion, question: Located[object]
+    ) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
+        """A numeric question's accepted values as written, and the range each covers: its
+        `answer` (with `tolerance`) or its `range`, then each of `accept`."""
+        answer, window = fields.answer, fields.range
+        if answer is None and window is None:
+            self.error(question, "missing 'answer' (a number) or 'range' ([lowest, highest])")
+            return (), ()
+        if answer is not None and window is not None:
+            self.error(window, "give 'answer' or 'range', not both")
+            return (), ()
+        if fields.tolerance is not None and answer is None:
+            self.error(fields.tolerance, "'tolerance' goes with 'answer', not with 'range'")
+        if answer is not None:
+            accepted = [self.value(answer, fields.tolerance, "answer")]
+        else:
+            assert window is not None
+            accepted = [self.window(window, "range")]
+        extra = fields.accept
+        items = () if extra is None else extra.value if isinstance(extra.value, tuple) else (extra,)
+        for item in items:
+            if isinstance(item.value, Pairs):
+                known = ("answer", "tolerance")
+                found = read_fields(item.value.entries, known, "an accepted value", self.problems)
+                if "answer" not in found:
+                    self.error(item, "an accepted value needs its 'answer'")
+                    continue
+                accepted.append(self.value(found["answer"], found.get("tolerance"), "accept"))
+            elif isinstance(item.value, tuple):
+                accepted.append(self.window(item, "accept"))
+            else:
+                accepted.append(self.value(item, None, "accept"))
+        kept = [a for a in accepted if a is not None]
+        return tuple(text for text, _ in kept), tuple(bounds for _, bounds in kept)
+
+    def number(self, field: Located[Value], name: str) -> tuple[str, float] | None:
+        """A number as written and its value (a comma is refused, never misread)."""
+        if isinstance(field.value, tuple | Pairs):
+            self.error(field, f"'{name}' must be a number, not {kind_of(field.value)}")
+            return None
+        text = self.text(field, name, required=True)
+        if not text:
+            return None
+        try:
+            return text, parse_number(text)
+        except ValueError as exc:
+            self.error(field, f"'{name}': {exc}")
+            return None
+
+    def value(
+        self, field: Located[Value], tolerance: Field, name: str
+    ) -> tuple[str, tuple[float, float]] | None:
+        """A value, give or take its tolerance: ("1822 ± 2", (1820.0, 1824.0))."""
+        found = self.number(field, name)
+        spread = self.number(tolerance, "tolerance") if tolerance is not None else ("", 0.0)
+        if found is None or spread is None:
+            return None
+        (text, number), (written, width) = found, spread
+        if width < 0:
+            assert tolerance is not None
+            self.error(tolerance, "'tolerance' is how far off still counts: 0 or more")
+            return None
+        return (f"{text} ± {written}" if width else text), (number - width, number + width)
+
+    def window(self, field: Located[Value], name: str) -> tuple[str, tuple[float, float]] | None:
+        """[lowest, highest]: ("3.141 to 3.142", (3.141, 3.142))."""
+        bounds = field.value if isinstance(field.value, tuple) else ()
+        if len(bounds) != 2:
+            self.error(field, f"'{name}' as a range is a list of two numbers: [lowest, highest]")
+            return None
+        low, high = self.number(bounds[0], name), self.number(bounds[1], name)
+        if low is None or high is None:
+            return None
+        if low[1] > high[1]:
+            self.error(field, f"the range [{low[0]}, {high[0]}] goes down: write [lowest, highest]")
+            return None
+        return f"{low[0]} to {high[0]}", (low[1], high[1])
+
+    def match_pairs(
+        self, fields: DraftQuestion, question: Located[object]
+    ) -> tuple[tuple[str, str], ...]:
+        """A match question's pairs: 2 to 9 `left: right` items, each side once."""
+        if fields.answer is not None:
+            self.error(
+                fields.answer, "a match question has no 'answer': its 'pairs' say what matches"
+            )
+        field = fields.pairs
+        if field is None:
+            self.error(
+                question,
+                f"missing 'pairs' (a list of {MIN_CHOICES} to {MAX_CHOICES} 'left: right' items)",
+            )
+            return ()
+        if not isinstance(field.value, tuple):
+            self.error(
+                field, f"'pairs' must be a list of 'left: right' items, not {kind_of(field.value)}"
+            )
+            return ()
+        pairs: list[tuple[str, str]] = []
+        for item in field.value:
+            if not isinstance(item.value, Pairs) or len(item.value.entries) != 1:
+                self.error(item, "each pair is one 'left: right' item")
+                continue
+            key, value = item.value.entries[0]
+            left = self.text(key, "a pair's left item", required=True)
+            right = self.text(value, f"the right item of '{left}'", required=True)
+            if left and right:
+                pairs.append((left, right))
+        if not MIN_CHOICES <= len(pairs) <= MAX_CHOICES:
+            self.error(field, f"'pairs' has {len(pairs)}; give {MIN_CHOICES} to {MAX_CHOICES}")
+        for side, name in ((0, "left"), (1, "right")):
+            items = [pair[side] for pair in pairs]
+            for repeated in sorted({i for i in items if items.count(i) > 1}):
+                self.error(field, f"the {name} item '{repeated}' is given twice")
+        return tuple(pairs)
 
     def right_choices(self, field: Located[Value], choices: tuple[str, ...]) -> tuple[str, ...]:
         """A multi question's answer: one or more of its choices, each once."""

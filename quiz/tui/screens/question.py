@@ -29,6 +29,8 @@ TYPE_HINTS = {
     "short": "Type the answer and press Enter.",
     "cloze": "Fill each blank (Tab moves between them) and press Enter.",
     "card": "A flashcard: recall the answer, then Space.",
+    "numeric": "Type a number (a point for decimals: 2.5) and press Enter.",
+    "match": "↑ ↓ pick an item, then its match's number (or ← →); Enter submits.",
 }
 
 

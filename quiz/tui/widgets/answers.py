@@ -22,7 +22,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.core.bank import Question
-from quiz.core.grading import CARD_GRADES, Response
+from quiz.core.grading import CARD_GRADES, Response, parse_number
 
 
 class AnswerGiven(Message):
@@ -207,6 +207,103 @@ class ShortAnswer(Answering, TextBox):
         return self.value if self.value.strip() else None
 
 
+class NumericAnswer(Answering, TextBox):
+    """A number: what is not one (a comma for a decimal point, a word) is refused with a
+    hint before it is graded, so a slip of notation never costs the answer."""
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(placeholder="Type a number (2.5, -3, 1e6), then Enter", id=id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            self.notify("Type a number first, then Enter.", severity="warning")
+            return
+        try:
+            parse_number(event.value)
+        except ValueError as exc:
+            self.notify(f"Not taken: {exc}.", severity="warning", markup=False)
+            return
+        if self.ready:
+            self.give(event.value)
+
+    def pending(self) -> Response | None:
+        return self.value if self.value.strip() else None
+
+
+class MatchAnswer(Answering, Widget, can_focus=True):
+    """Each left item matched to one of the right items, shown shuffled and numbered: ↑ ↓
+    pick the left item, a number (or ← →) gives it its match, Backspace clears it, and
+    Enter submits once every item has one."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("left", "cycle(-1)", "Previous match", show=False),
+        Binding("right", "cycle(1)", "Next match", show=False),
+        Binding("backspace,delete", "clear", "Clear", show=False),
+        Binding("enter", "submit", "Submit"),
+        *(Binding(str(n), f"choose({n})", show=False) for n in range(1, 10)),
+    ]
+
+    def __init__(self, question: Question, options: Sequence[str], id: str | None = None):
+        super().__init__(id=id)
+        self.lefts = [left for left, _ in question.pairs]
+        self.options = list(options)
+        self.chosen = [""] * len(self.lefts)
+        self.row = 0
+
+    def render(self) -> Text:
+        width = max(map(len, self.lefts))
+        text = Text()
+        for n, (left, chosen) in enumerate(zip(self.lefts, self.chosen, strict=True)):
+            here = n == self.row
+            text.append("▸ " if here else "  ", style="bold")
+            text.append(f"{left.ljust(width)}  →  ", style="bold" if here else "")
+            text.append(chosen or "____", style="reverse" if here else "dim" * (not chosen))
+            text.append("\n")
+        text.append("\n")
+        for n, option in enumerate(self.options, 1):
+            used = option in self.chosen
+            text.append(f"{n} ", style="bold")
+            text.append(option, style="dim" if used else "")
+            text.append("   " if n < len(self.options) else "")
+        return text
+
+    def action_move(self, step: int) -> None:
+        self.row = (self.row + step) % len(self.lefts)
+        self.refresh()
+
+    def action_choose(self, number: int) -> None:
+        if number > len(self.options):
+            return
+        self.chosen[self.row] = self.options[number - 1]
+        if self.row < len(self.lefts) - 1:
+            self.row += 1
+        self.refresh()
+
+    def action_cycle(self, step: int) -> None:
+        current = self.chosen[self.row]
+        at = self.options.index(current) if current in self.options else (-1 if step > 0 else 0)
+        self.chosen[self.row] = self.options[(at + step) % len(self.options)]
+        self.refresh()
+
+    def action_clear(self) -> None:
+        self.chosen[self.row] = ""
+        self.refresh()
+
+    def action_submit(self) -> None:
+        if "" in self.chosen:
+            left = self.lefts[self.chosen.index("")]
+            self.notify(f"Match every item first ('{left}' has none).", severity="warning",
+                        markup=False)  # fmt: skip
+        elif self.ready:
+            self.give(tuple(self.chosen))
+
+    def pending(self) -> Response | None:
+        return tuple(self.chosen) if any(self.chosen) else None
+
+
 class ClozeAnswer(Answering, Vertical):
     """One input per blank. Enter moves to the next empty blank, or submits them all."""
 
@@ -291,4 +388,8 @@ def answer_widget(question: Question, choices: Sequence[str]) -> Widget:
         return ShortAnswer(id="answer")
     if question.type == "cloze":
         return ClozeAnswer(len(question.blanks), id="answer")
+    if question.type == "numeric":
+        return NumericAnswer(id="answer")
+    if question.type == "match":
+        return MatchAnswer(question, choices, id="answer")
     return CardAnswer(question, id="answer")

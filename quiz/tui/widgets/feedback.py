@@ -22,6 +22,7 @@ ROWS = {
     "given": "Your answer",
     "expected": "Answer",
     "choices": "Choices",
+    "pairs": "Pairs",
     "review": "Review",
     "source": "Source",
 }
@@ -98,6 +99,18 @@ def answer_rows(question: Question, grade: Grade, shown: Sequence[str]) -> Rows:
             missed = "  (missed)" if mark == "missed" else ""
             options.add_row(f"{MARKS[mark]} {number}. ", Text(choice + missed))
         return {"choices": options}
+    if question.type == "match":  # each left item: what was chosen, and what is right
+        rights = dict(question.pairs)
+        pairs = Table.grid()
+        pairs.add_column(no_wrap=True)
+        pairs.add_column(ratio=1)
+        for left, chosen in grade.matched:
+            right = rights[left]
+            fix = "" if chosen == right else f"  (right: {right})"
+            pairs.add_row(
+                f"{'✓' if chosen == right else '✗'} ", Text(f"{left} → {chosen or '—'}{fix}")
+            )
+        return {"pairs": pairs}
     if question.type == "cloze":
         diffs = {d.label: d for d in grade.diffs}
         rows = {"expected": _blank_lines([b[0] for b in question.blanks], diffs, given=False)}
