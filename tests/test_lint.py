@@ -161,6 +161,24 @@ CASES: dict[str, tuple[str, str, int]] = {
         bank_of(choice(0, "Blue", "Red", "Green"), tf(1, "true")),
         11,
     ),
+    "wide-tolerance": (
+        bank_of(q("id: n; topic: t; type: numeric; prompt: How far?; answer: 10; tolerance: 5")),
+        bank_of(q("id: n; topic: t; type: numeric; prompt: How far?; answer: 10; tolerance: 1")),
+        3,
+    ),
+    "match-giveaway": (
+        bank_of(
+            q(
+                "id: m; topic: t; type: match; prompt: Match.; pairs: [{red apple: apple}, {sky: blue}]"
+            )
+        ),
+        bank_of(
+            q(
+                "id: m; topic: t; type: match; prompt: Match.; pairs: [{red apple: fruit}, {sky: blue}]"
+            )
+        ),
+        3,
+    ),
     "short-ambiguous": (
         bank_of(q("id: s; topic: t; type: short; prompt: What is the sky?; answer: blue")),
         bank_of(

@@ -329,6 +329,25 @@ def short_ambiguous(bank: Bank) -> Iterator[tuple[Question, str]]:
                 yield q, f"blank ({n}) is the stop word '{blank[0]}': many words would fit"
 
 
+def wide_tolerance(bank: Bank) -> Iterator[tuple[Question, str]]:
+    """A numeric value whose tolerance is half the value or more: an answer off by half
+    (or the wrong sign) still counts."""
+    for q in bank.questions:
+        for written, (low, high) in zip(q.answers, q.ranges, strict=False):
+            middle, half = (low + high) / 2, (high - low) / 2
+            if middle and half >= abs(middle) / 2:
+                yield q, f"'{written}' accepts anything from {low:g} to {high:g}: off by half"
+
+
+def match_giveaway(bank: Bank) -> Iterator[tuple[Question, str]]:
+    """A match pair whose two sides share a word: it matches itself without knowledge."""
+    for q in bank.questions:
+        for left, right in q.pairs:
+            shared = sorted(content_words(left) & content_words(right))
+            if shared:
+                yield q, f"'{left}' and '{right}' share '{shared[0]}': the pair gives itself away"
+
+
 def missing(field: str) -> Check:
     def check(bank: Bank) -> Iterator[tuple[Question, str]]:
         for q in bank.questions:
@@ -398,6 +417,16 @@ RULES: dict[str, Rule] = {
             "short-ambiguous",
             "a short answer of 4 letters or fewer without accept:, or a stop-word blank",
             short_ambiguous,
+        ),
+        Rule(
+            "wide-tolerance",
+            "a numeric tolerance of half the value or more: answers far off still count",
+            wide_tolerance,
+        ),
+        Rule(
+            "match-giveaway",
+            "a match pair whose sides share a word, so it matches itself",
+            match_giveaway,
         ),
         Rule("missing-explanation", "a question without an explanation", missing("explanation")),
         Rule("missing-ref", "a question without a ref to its source", missing("ref")),
