@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from quiz.cli.common import NoSuchProfile, UsageError, error
 from quiz.cli.config import config
+from quiz.cli.convert import convert
 from quiz.cli.db import db
 from quiz.cli.lint import lint
 from quiz.cli.profiles import profiles
@@ -33,6 +34,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "db": db,
     "results": results,
     "report": report,
+    "convert": convert,
 }
 
 

@@ -78,6 +78,7 @@ def _app_parser() -> argparse.ArgumentParser:
         "  quiz db copy            copy history between databases (SQLite, PostgreSQL)\n"
         "  quiz results export     answers to a JSON Lines or CSV file (import: merge them)\n"
         "  quiz report class       the class at a glance (also: exams, items)\n"
+        "  quiz convert IN -o OUT  a bank from one format to another (YAML, Moodle GIFT)\n"
         "  quiz config             where the config file is and what is in force\n"
         "run 'quiz COMMAND --help' for their options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,

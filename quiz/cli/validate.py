@@ -32,12 +32,12 @@ def validate(argv: Sequence[str]) -> int:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="bank files to check")
     args = parser.parse_args(argv)
-    from quiz.formats.yaml_bank import load_bank
+    from quiz.formats.readers import read_any
 
     status = 0
     for raw in args.paths:
         try:
-            bank = load_bank(bank_file(raw))
+            bank, warnings = read_any(bank_file(raw))
         except UsageError as exc:
             error(str(exc))
             status = 2
@@ -51,4 +51,6 @@ def validate(argv: Sequence[str]) -> int:
             status = 2
         else:
             print(_summary(bank))
+            for warning in warnings:
+                print(warning, file=sys.stderr)
     return status

@@ -125,11 +125,11 @@ def load_bank_cached(path: Path, cache_dir: Path | None) -> Bank:
 
 
 def _parse(path: Path, data: bytes) -> Bank:
-    from quiz.formats.yaml_bank import (
-        parse_bank,  # YAML is imported only when a bank must be parsed
-    )
+    """The bank in `data`, read as its file's format says (a reader is imported only when
+    a bank must be parsed)."""
+    from quiz.formats.readers import parse_any
 
-    return parse_bank(path, data)
+    return parse_any(path, data)[0]
 
 
 def _stamp(path: Path) -> list[int]:

@@ -108,6 +108,20 @@ class DraftBank:
     lint: Field = None
 
 
+@dataclass(frozen=True, slots=True)
+class FormatWarning:
+    """Something in a file that quiz cannot carry (an essay, per-answer feedback, HTML),
+    and where it is: said, never dropped silently."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return safe_text(f"{self.path}:{self.line}:{self.column}: warning: {self.message}")
+
+
 def build_bank(
     path: Path, draft: Located[DraftBank], problems: Iterable[Located[str]] = ()
 ) -> Bank:
