@@ -13,7 +13,8 @@ CORE = [
     "quiz.store.api", "quiz.store.sqlite", "quiz.store.postgres", "quiz.store.outbox",
     "quiz.reports.stats", "quiz.reports.formatting", "quiz.reports.classroom",
     "quiz.reports.exams", "quiz.reports.exam_tables", "quiz.reports.items",
-    "quiz.reports.table", "quiz.reports.charts", "quiz.reports.html", "quiz.formats.results", "quiz.formats.gift", "quiz.formats.readers", "quiz.formats.yaml_writer",
+    "quiz.reports.table", "quiz.reports.charts", "quiz.reports.html", "quiz.formats.results",
+    "quiz.formats.gift", "quiz.formats.readers", "quiz.formats.yaml_writer", "quiz.formats.anki",
     "quiz.cli.main", "quiz.config", "quiz.paths",
 ]  # fmt: skip
 

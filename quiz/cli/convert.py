@@ -1,4 +1,4 @@
-"""`quiz convert IN -o OUT`: a bank from one format to another (YAML, Moodle's GIFT)."""
+"""`quiz convert IN -o OUT`: a bank from one format to another (YAML, Moodle's GIFT, Anki)."""
 
 from __future__ import annotations
 
@@ -50,8 +50,7 @@ def convert(argv: Sequence[str]) -> int:
     bank, warnings = read_any(source, reading)
     for warning in warnings:
         print(warning, file=sys.stderr)
-    text, notes = write_any(bank, writing)
-    target.write_text(text, encoding="utf-8")
+    notes = write_any(bank, writing, target)
     for note in notes:
         print(printable(f"{target}: note: {note}"), file=sys.stderr)
     done = (

@@ -268,11 +268,11 @@ class _Reader:
         """Text as a learner should see it: escapes undone, HTML made plain, each line
         trimmed."""
         text = _unescape(raw)
-        if _looks_like_html(text):
+        if looks_like_html(text):
             self.warn(where, "HTML is shown as plain text: tags removed, entities decoded")
-            text = _plain(text)
+            text = html_to_text(text)
         elif html_text:
-            text = _plain(text)
+            text = html_to_text(text)
         return "\n".join(line.strip() for line in text.split("\n")).strip()
 
     def _answers(
@@ -479,7 +479,8 @@ def _weight(text: str) -> tuple[float | None, str]:
     return float(match.group(1)), text.strip()[match.end() :]
 
 
-def _looks_like_html(text: str) -> bool:
+def looks_like_html(text: str) -> bool:
+    """Whether text holds a tag or an entity (and so is HTML to make plain)."""
     return bool(re.search(r"<[a-zA-Z/][^>]*>|&[a-zA-Z]+;|&#\d+;", text))
 
 
@@ -496,7 +497,8 @@ class _Text(HTMLParser):
             self.parts.append(" ")
 
 
-def _plain(text: str) -> str:
+def html_to_text(text: str) -> str:
+    """HTML as the plain text it shows: tags removed, entities decoded, spaces collapsed."""
     parser = _Text()
     parser.feed(text)
     parser.close()

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from quiz.core.bank import Bank, read_bank_bytes
 from quiz.formats.rules import FormatWarning
 
-READERS = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift"}
-WRITERS = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift"}
+READERS = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift"}  # .txt: --from gift or anki
+WRITERS = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift", ".apkg": "apkg"}
 # What each format carries, for `quiz convert --help`.
 CARRIES = {
     "yaml": "every question type and field (quiz's own format)",
     "gift": "Moodle: multiple choice (one or several answers), true/false, short answer, "
     "numerical, matching, missing word; a card or a cloze of several blanks is written as "
     "an essay for Moodle and kept whole for quiz in // quiz: comments",
+    "anki": "Anki's Notes in Plain Text: Basic notes (cards) and Cloze notes in, every "
+    "question out (choices, true/false, numbers and pairs on the card's front)",
+    "apkg": "an Anki package (write only): Basic, Basic (type in the answer) for short "
+    "answers and Cloze notes, a subdeck per topic, stable GUIDs",
 }
 
 
@@ -39,11 +44,17 @@ def parse_any(
 ) -> tuple[Bank, list[FormatWarning]]:
     """The bank in `data`, and what its format could not carry; YAML unless the file's
     suffix (or `named`) says otherwise."""
-    fmt = named or READERS.get(path.suffix.lower(), "yaml")
+    fmt = named or READERS.get(path.suffix.lower()) or _sniff(path, data)
     if fmt == "gift":
         from quiz.formats.gift import parse_gift
 
         return parse_gift(path, data)
+    if fmt == "anki":
+        from quiz.formats.anki import parse_anki_text
+
+        return parse_anki_text(path, data)
+    if fmt == "apkg":
+        raise UnknownFormat(f"{path}: quiz writes Anki packages but reads Anki's text export")
     from quiz.formats.yaml_bank import parse_bank
 
     return parse_bank(path, data), []
@@ -53,12 +64,41 @@ def read_any(path: Path, named: str | None = None) -> tuple[Bank, list[FormatWar
     return parse_any(path, read_bank_bytes(path), named)
 
 
-def write_any(bank: Bank, fmt: str) -> tuple[str, list[str]]:
-    """The bank as text in `fmt`, and notes on what the other side will see differently."""
+def write_any(bank: Bank, fmt: str, path: Path) -> list[str]:
+    """Write the bank to `path` in `fmt`; notes on what the other side will see otherwise."""
+    notes: list[str] = []
+    if fmt == "apkg":
+        from quiz.formats.anki import write_apkg
+
+        write_apkg(bank, path)
+        return notes
     if fmt == "gift":
         from quiz.formats.gift import write_gift
 
-        return write_gift(bank)
-    from quiz.formats.yaml_writer import write_yaml
+        text, notes = write_gift(bank)
+    elif fmt == "anki":
+        from quiz.formats.anki import write_anki_text
 
-    return write_yaml(bank), []
+        text = write_anki_text(bank)
+    else:
+        from quiz.formats.yaml_writer import write_yaml
+
+        text = write_yaml(bank)
+    path.write_text(text, encoding="utf-8")
+    return notes
+
+
+_ANKI_HEADER = re.compile(rb"#(separator|html|columns|notetype|deck|tags|guid)\b", re.IGNORECASE)
+
+
+def _sniff(path: Path, data: bytes) -> str:
+    """A `.txt` (or unknown) file's format from its start: Anki's header lines, or GIFT's
+    answer blocks; YAML otherwise."""
+    if path.suffix.lower() != ".txt":
+        return "yaml"
+    head = data[:4096]
+    if _ANKI_HEADER.match(head.lstrip()):
+        return "anki"
+    if b"{" in head and (b"::" in head or b"~" in head or b"=" in head):
+        return "gift"
+    return "anki"
