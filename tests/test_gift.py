@@ -201,3 +201,20 @@ def test_quiz_convert_both_ways_and_gift_everywhere_a_bank_goes(
     assert capsys.readouterr().err.endswith(
         "bad.gift:1:16: the answer block '{' is not closed with '}'\n"
     )
+
+
+@pytest.mark.parametrize("form", ["markdown", "plain", "moodle", "html"])
+def test_each_text_format_is_accepted(tmp_path: Path, form: str) -> None:
+    question, warnings = only(tmp_path, f"::f::[{form}]Round \\: yes? {{T}}\n")
+    assert question.prompt == "Round : yes?" and warnings == []
+
+
+def test_an_error_deep_in_a_long_question_is_placed_on_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "long.gift"
+    path.write_text("::a:: A question\nwritten over\nthree lines {#12,5}\n")
+    with pytest.raises(BankErrors) as info:
+        load_gift(path)
+    assert [str(e) for e in info.value.errors] == [
+        f"{path}:3:14: 'answer': '12,5': write a decimal point (1.5) and no thousands "
+        "separator (1822)"
+    ]

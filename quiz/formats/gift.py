@@ -19,6 +19,7 @@ comment lines that Moodle ignores and quiz reads back.
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import re
@@ -48,14 +49,17 @@ _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 
 @dataclass(slots=True)
 class _Block:
-    """One question's text, with where each of its characters is in the file."""
+    """One question's text (its lines joined by newlines), and where each line is."""
 
     text: str
-    places: list[tuple[int, int]]  # (line, column) of each character
+    starts: list[int]  # where each line starts in `text`
+    numbers: list[int]  # each line's number in the file
     meta: dict[str, Any] = field(default_factory=dict)
 
     def at(self, index: int) -> tuple[int, int]:
-        return self.places[min(index, len(self.places) - 1)] if self.places else (1, 1)
+        """The (line, column) in the file of `text[index]`."""
+        row = max(0, bisect.bisect_right(self.starts, index) - 1)
+        return self.numbers[row], index - self.starts[row] + 1
 
 
 def load_gift(path: Path) -> tuple[Bank, list[FormatWarning]]:
@@ -134,9 +138,11 @@ class _Reader:
     def _blocks(self, text: str) -> Iterator[_Block]:
         """The file's blocks of non-blank lines, comments left out (a `// quiz:` comment
         is read as what quiz wrote there), each character with its place."""
-        chars: list[str] = []
-        places: list[tuple[int, int]] = []
+        lines: list[str] = []
+        starts: list[int] = []
+        numbers: list[int] = []
         meta: dict[str, Any] = {}
+        size = 0
         for number, line in enumerate(text.split("\n"), start=1):
             line = line.rstrip("\r")
             stripped = line.strip()
@@ -146,17 +152,16 @@ class _Reader:
             if stripped.startswith("//"):
                 continue
             if not stripped:
-                if chars:
-                    yield _Block("".join(chars), places, meta)
-                    chars, places, meta = [], [], {}
+                if lines:
+                    yield _Block("\n".join(lines), starts, numbers, meta)
+                    lines, starts, numbers, meta, size = [], [], [], {}, 0
                 continue
-            if chars:
-                chars.append("\n")
-                places.append((number - 1, 1))
-            chars.extend(line)
-            places.extend((number, column) for column in range(1, len(line) + 1))
-        if chars:
-            yield _Block("".join(chars), places, meta)
+            starts.append(size)
+            numbers.append(number)
+            lines.append(line)
+            size += len(line) + 1
+        if lines:
+            yield _Block("\n".join(lines), starts, numbers, meta)
 
     def _meta(self, raw: str, where: tuple[int, int]) -> dict[str, Any]:
         try:
@@ -428,29 +433,22 @@ def _find(text: str, target: str, start: int) -> int:
         found = text.find(target, index)
         if found < 0:
             return -1
-        backslashes = len(text[:found]) - len(text[:found].rstrip("\\"))
-        if backslashes % 2 == 0:
+        before = found
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (found - before) % 2 == 0:
             return found
         index = found + 1
 
 
+_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
+
+
 def _unescape(text: str) -> str:
-    out, index = [], 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and index + 1 < len(text):
-            following = text[index + 1]
-            if following in ESCAPABLE or following == "\\":
-                out.append(following)
-                index += 2
-                continue
-            if following == "n":
-                out.append("\n")
-                index += 2
-                continue
-        out.append(char)
-        index += 1
-    return "".join(out)
+    """GIFT's escapes undone: \\~ \\= \\# \\{ \\} \\: and \\\\, and \\n a line break."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else m.group(1), text)
 
 
 def _split_general(raw: str) -> tuple[str, str | None]:
