@@ -227,3 +227,11 @@ def test_the_readme_example_bank_is_valid(tmp_path: Path) -> None:
     path.write_text(example)
     types = {q.type for q in load_bank(path).questions}
     assert {"numeric", "match", "cloze", "card"} <= types
+
+
+def test_numeric_snapshot(snap_compare, bank_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def ask(pilot) -> None:  # type: ignore[no-untyped-def]
+        await start(pilot.app, pilot, "year")
+        await pilot.press(*"1823", "enter")
+
+    assert snap_compare(numbers_app(bank_path, tmp_path), run_before=ask, terminal_size=(80, 24))
