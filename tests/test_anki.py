@@ -130,3 +130,34 @@ def test_a_txt_export_is_studied_as_it_is(tmp_path: Path) -> None:
     gift = tmp_path / "moodle.txt"
     gift.write_text("::a:: Round? {T}\n")
     assert load_bank_cached(gift, tmp_path / "cache").questions[0].type == "truefalse"
+
+
+def test_images_go_whole_and_a_deck_with_a_comma_is_a_topic(tmp_path: Path) -> None:
+    bank, warnings = read(
+        tmp_path,
+        "#separator:tab\n#html:true\n#deck column:3\n"
+        'front &amp; <img src="a.png"> x\tback\tSpanish, Nouns\n',
+    )
+    [question] = bank.questions
+    assert question.prompt == "front & x" and question.topic == "Spanish  Nouns"
+    assert warnings == ["4:1: warning: media (a sound or an image) is not shown by quiz; left out"]
+
+
+def test_a_txt_with_a_bom_or_a_bare_cloze_is_read_as_anki(tmp_path: Path) -> None:
+    from quiz.formats.readers import read_any
+
+    with_bom = tmp_path / "bom.txt"
+    with_bom.write_bytes(b"\xef\xbb\xbf#separator:tab\nfront\tback\n")
+    assert read_any(with_bom)[0].questions[0].answers == ("back",)
+    bare = tmp_path / "bare.txt"
+    bare.write_text("Capital is {{c1::Paris}}\tx\n")
+    assert read_any(bare)[0].questions[0].type == "card"  # a Basic note by default
+
+
+def test_validate_says_an_apkg_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = tmp_path / "b.apkg"
+    write_apkg(load_bank(SHIPPED), package)
+    assert main(["validate", str(package)]) == 1
+    assert "quiz writes Anki packages but does not read them" in capsys.readouterr().err

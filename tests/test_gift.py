@@ -218,3 +218,59 @@ def test_an_error_deep_in_a_long_question_is_placed_on_its_line(tmp_path: Path) 
         f"{path}:3:14: 'answer': '12,5': write a decimal point (1.5) and no thousands "
         "separator (1822)"
     ]
+
+
+def test_questions_before_any_category_keep_the_files_own_topic(tmp_path: Path) -> None:
+    bank, _ = read(tmp_path, "::a:: x {T}\n\n$CATEGORY: later\n\n::b:: y {F}\n")
+    assert [q.topic for q in bank.questions] == ["x", "later"]
+    assert bank.topics == {"x": "x", "later": "later"}
+
+
+def test_what_gift_cannot_say_comes_back_whole_from_quizs_own_comment(tmp_path: Path) -> None:
+    source = tmp_path / "edge.yaml"
+    source.write_text(
+        "title: Edges\nlint: {ignore: [missing-ref]}\nquestions:\n"
+        "  - {id: end, topic: t, type: cloze, prompt: 'The capital of France is {{Paris}}'}\n"
+        "  - {id: card, topic: t, type: card, prompt: Front, answer: Back, explanation: Why}\n"
+        "  - {id: two, topic: t, type: cloze, prompt: 'C:\\new {{a}} and {{b}} \\: x'}\n"
+        "  - {id: fixed, topic: t, type: choice, prompt: p, choices: ['%50%F#', b],"
+        " answer: '%50%F#', shuffle: false, lint: {ignore: [negative-stem]}}\n"
+        "  - {id: arrow, topic: t, type: match, prompt: p, pairs: [{'x -> y': z}, {a: b}]}\n"
+        "  - {id: html, topic: t, type: short, prompt: 'Is a<b and c>d?', answer: '<br>'}\n"
+    )
+    original = load_bank(source)
+    gift = tmp_path / "edge.gift"
+    gift.write_text(write_gift(original)[0])
+    again, warnings = load_gift(gift)
+    assert warnings == []
+    same_questions(original, again)
+    assert [(q.shuffle, q.lint_ignore) for q in again.questions][3] == (False, ("negative-stem",))
+    assert again.lint_ignore == ("missing-ref",)
+
+
+def test_plain_text_is_never_read_as_html_and_html_is_read_once(tmp_path: Path) -> None:
+    plain, warnings = only(tmp_path, "::p::[plain] Use <br> tags? {T}\n")
+    assert plain.prompt == "Use <br> tags?" and warnings == []
+    once, _ = only(tmp_path, "::h::[html]Show &amp;lt; <script>alert(1)</script>here? {T}\n")
+    assert once.prompt == "Show &lt; here?"
+    word, _ = only(
+        tmp_path, "::w::[html]<b>Moodle</b> costs {=nothing} to <i>get</i> &amp; more.\n"
+    )
+    assert word.prompt == "Moodle costs {{nothing}} to get & more."
+
+
+def test_many_escaped_marks_in_one_block_are_read_in_one_pass(tmp_path: Path) -> None:
+    question, _ = only(tmp_path, "::p:: q {=a " + "\\~" * 5000 + " ~b}\n")
+    assert question.answers == ("a " + "~" * 5000,)
+
+
+def test_a_comment_that_is_not_quizs_is_only_a_comment_and_an_empty_file_says_so(
+    tmp_path: Path,
+) -> None:
+    _, warnings = read(tmp_path, "// quiz: this bank is for year 9\n::a:: x {T}\n")
+    assert warnings == []
+    with pytest.raises(BankErrors) as info:
+        read(tmp_path, "// only a comment\n")
+    assert [e.message for e in info.value.errors] == [
+        "no questions: a GIFT file holds questions separated by blank lines"
+    ]

@@ -27,7 +27,7 @@ def convert(argv: Sequence[str]) -> int:
     parser.add_argument(
         "--from",
         dest="source_format",
-        choices=sorted(CARRIES),
+        choices=("anki", "gift", "yaml"),
         help="read IN as this format, whatever its suffix",
     )
     parser.add_argument(
@@ -47,7 +47,10 @@ def convert(argv: Sequence[str]) -> int:
         raise UsageError(f"{args.output} is a folder; give a file name")
     from quiz.formats.readers import read_any, write_any
 
-    bank, warnings = read_any(source, reading)
+    try:
+        bank, warnings = read_any(source, reading)
+    except UnknownFormat as exc:
+        raise UsageError(str(exc)) from None
     for warning in warnings:
         print(warning, file=sys.stderr)
     notes = write_any(bank, writing, target)

@@ -66,8 +66,8 @@ def _count_help() -> str:
 def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quiz",
-        description="Study a YAML question bank in the terminal; progress per topic is saved "
-        "as you answer.",
+        description="Study a question bank (YAML, Moodle GIFT or Anki's plain-text notes) in "
+        "the terminal; progress per topic is saved as you answer.",
         epilog=_mode_help() + "\n"
         "other commands:\n"
         "  quiz validate PATH...   check bank files and summarise them\n"

@@ -32,13 +32,13 @@ def validate(argv: Sequence[str]) -> int:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="bank files to check")
     args = parser.parse_args(argv)
-    from quiz.formats.readers import read_any
+    from quiz.formats.readers import UnknownFormat, read_any
 
     status = 0
     for raw in args.paths:
         try:
             bank, warnings = read_any(bank_file(raw))
-        except UsageError as exc:
+        except (UsageError, UnknownFormat) as exc:
             error(str(exc))
             status = 2
         except BankErrors as exc:

@@ -39,7 +39,7 @@ from quiz.formats.rules import (
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " ", "colon": ":"}
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _MARKUP = re.compile(r"<(?!br\s*/?>)[a-zA-Z/]", re.IGNORECASE)
-_MEDIA = re.compile(r"\[sound:[^\]]*\]|<img\b", re.IGNORECASE)
+_MEDIA = re.compile(r"\[sound:[^\]]*\]|<img\b[^>]*>", re.IGNORECASE)
 EXPORT_TIMESTAMP = 1_700_000_000.0  # fixed: the same bank makes the same package
 
 
@@ -90,7 +90,7 @@ def parse_anki_text(path: Path, data: bytes) -> tuple[Bank, list[FormatWarning]]
         deck = row[deck_at] if deck_at is not None and deck_at < len(row) else default_deck
         tags = row[tags_at].split() if tags_at is not None and tags_at < len(row) else []
         guid = row[guid_at] if guid_at is not None and guid_at < len(row) else ""
-        topic = deck.strip() or path.stem
+        topic = deck.strip().replace(",", " ") or path.stem  # a topic id has no comma
         topics.setdefault(topic, topic.split("::")[-1])
         qid = guid.strip() or f"note-{number}"
         while qid in seen:
@@ -170,6 +170,8 @@ def _front_back(q: Question, shown: list[str] | None = None) -> tuple[str, str]:
         front += "\n\n" + "\n".join(f"{left} → ?" for left, _ in q.pairs)
         front += "\n\n" + " · ".join(rights)
     back = q.answer_text
+    if q.type == "numeric" and len(q.answers) > 1:
+        back = " or ".join(q.answers)
     if q.type == "short" and len(q.answers) > 1:
         back += "\n(also: " + ", ".join(q.answers[1:]) + ")"
     return front, back

@@ -20,7 +20,6 @@ comment lines that Moodle ignores and quiz reads back.
 from __future__ import annotations
 
 import bisect
-import html
 import json
 import re
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from typing import Any
 
 from quiz.core.bank import BLANK, Bank, BankError, BankErrors, Question, read_bank_bytes
 from quiz.formats.rules import (
+    QUESTION_FIELDS,
     DraftBank,
     DraftQuestion,
     FormatWarning,
@@ -103,14 +103,18 @@ class _Reader:
             question = self._question(block, topic)
             if question is not None:
                 questions.append(question)
-        if not questions and self.problems:  # nothing else to say
+                if topic == self.path.stem:  # before any $CATEGORY: the file's own topic
+                    self.topics.setdefault(topic, topic)
+        if not questions:  # nothing else to say
+            if not self.problems:
+                message = "no questions: a GIFT file holds questions separated by blank lines"
+                self.error((1, 1), message)
             where = str(self.path)
             raise BankErrors(BankError(where, p.line, p.column, p.value) for p in self.problems)
-        if not questions:
-            self.error((1, 1), "no questions: a GIFT file holds questions separated by blank lines")
         meta = self.bank_meta
         title = str(meta.get("title") or self.path.stem)
-        topics = {str(k): str(v) for k, v in (meta.get("topics") or {}).items()}
+        listed = meta.get("topics")
+        topics = {str(k): str(v) for k, v in listed.items()} if isinstance(listed, dict) else {}
         topics = {**topics, **{k: v for k, v in self.topics.items() if k not in topics}}
         bank_draft = DraftBank(
             title=_at(title, 1, 1),
@@ -121,6 +125,7 @@ class _Reader:
                 Pairs(tuple((_at(k, 1, 1), _at(v, 1, 1)) for k, v in topics.items())), 1, 1
             ),
             questions=Located(tuple(questions), 1, 1),
+            lint=_located(meta["lint"], (1, 1)) if isinstance(meta.get("lint"), dict) else None,
         )
         bank = build_bank(self.path, Located(bank_draft, 1, 1), self.problems)
         return bank, sorted(set(self.warnings), key=lambda w: (w.line, w.column, w.message))
@@ -164,6 +169,8 @@ class _Reader:
             yield _Block("\n".join(lines), starts, numbers, meta)
 
     def _meta(self, raw: str, where: tuple[int, int]) -> dict[str, Any]:
+        if not raw.strip().startswith("{"):
+            return {}  # a comment that happens to start "quiz:"
         try:
             found = json.loads(raw)
         except ValueError:
@@ -178,6 +185,8 @@ class _Reader:
 
     def _question(self, block: _Block, topic: str) -> Located[DraftQuestion | Value] | None:
         text, start = block.text, block.at(0)
+        if isinstance(block.meta.get("question"), dict):  # written by quiz: the question whole
+            return self._record(block.meta["question"], start)
         name = None
         index = len(text) - len(text.lstrip())
         if text.startswith("::", index):
@@ -190,9 +199,9 @@ class _Reader:
         rest = text[index:]
         lead = len(rest) - len(rest.lstrip())
         form = _FORMAT.match(rest, lead)
-        html_text = False
+        html_text: bool | None = False  # True: [html]; None: [plain], never read as HTML
         if form:
-            html_text = form.group(1).lower() == "html"
+            html_text = {"html": True, "plain": None}.get(form.group(1).lower(), False)
             index += form.end()
         open_at = _find(text, "{", index)
         if open_at < 0:
@@ -206,7 +215,7 @@ class _Reader:
         tail = self._text(text[close_at + 1 :], html_text, block.at(close_at + 1))
         answer = text[open_at + 1 : close_at]
         where = block.at(open_at + 1)
-        qid = self._id(name, block, topic)
+        qid = self._id(name, start[0])
         fields: dict[str, Located[Value]] = {
             "id": _at(qid, *start),
             "topic": _at(topic, *start),
@@ -215,19 +224,18 @@ class _Reader:
         kind = self._answers(answer, where, block, open_at + 1, fields, html_text)
         if kind is None:
             return None
-        if meta.get("type") in ("card", "cloze") and kind in ("essay", "description"):
-            kind = meta["type"]
         if kind == "essay":
             self.warn(start, "essay questions are not asked; skipped")
             return None
         if kind == "card":
             fields["answer"] = fields.pop("explanation", _at("", *where))
             prompt = head + (" " + tail if tail else "")
-        elif kind == "cloze" and meta.get("type") == "cloze":
-            prompt = _unescape(head)  # a cloze of several blanks, written by quiz
         elif tail.strip():
             before = _unescape(text[index:open_at]).lstrip()
             after = _unescape(text[close_at + 1 :]).rstrip()
+            if html_text or (html_text is not None and looks_like_html(before + after)):
+                before = html_to_text(before) + " " * before.endswith(" ")
+                after = " " * after.startswith(" ") + html_to_text(after)
             prompt, kind = self._missing_word(before, after, fields, kind, block.at(open_at))
         else:
             prompt = head
@@ -238,6 +246,12 @@ class _Reader:
         if isinstance(meta.get("tags"), list):
             fields["tags"] = Located(tuple(_at(str(t), *start) for t in meta["tags"]), *start)
         return Located(DraftQuestion(**fields), *start)
+
+    def _record(self, record: dict[str, Any], start: tuple[int, int]) -> Located[DraftQuestion]:
+        """A question quiz wrote whole in a `// quiz:` comment, read as its bank fields."""
+        known = {f: _located(v, start) for f, v in record.items() if f in QUESTION_FIELDS}
+        known["id"] = _at(self._id(str(record.get("id") or ""), start[0]), *start)
+        return Located(DraftQuestion(**known), *start)
 
     def _missing_word(
         self, head: str, tail: str, fields: dict[str, Located[Value]], kind: str,
@@ -259,21 +273,21 @@ class _Reader:
         self.warn(where, f"text after a {kind} answer block is kept as part of the prompt")
         return f"{head} {tail}", kind
 
-    def _id(self, name: str | None, block: _Block, topic: str) -> str:
-        wanted = block.meta.get("id") or name or f"q{len(self.ids) + 1}"
-        wanted = re.sub(r"\s+", "-", str(wanted).strip()) or "question"
+    def _id(self, name: str | None, line: int) -> str:
+        """The question's id: its name (else its number), made unique in the file."""
+        wanted = re.sub(r"\s+", "-", (name or "").strip()) or f"q{len(self.ids) + 1}"
         unique, n = wanted, 1
         while unique in self.ids:
             n += 1
             unique = f"{wanted}-{n}"
-        self.ids[unique] = block.at(0)[0]
+        self.ids[unique] = line
         return unique
 
-    def _text(self, raw: str, html_text: bool, where: tuple[int, int]) -> str:
+    def _text(self, raw: str, html_text: bool | None, where: tuple[int, int]) -> str:
         """Text as a learner should see it: escapes undone, HTML made plain, each line
         trimmed."""
         text = _unescape(raw)
-        if looks_like_html(text):
+        if html_text is not None and looks_like_html(text):
             self.warn(where, "HTML is shown as plain text: tags removed, entities decoded")
             text = html_to_text(text)
         elif html_text:
@@ -282,7 +296,7 @@ class _Reader:
 
     def _answers(
         self, raw: str, where: tuple[int, int], block: _Block, offset: int,
-        fields: dict[str, Located[Value]], html_text: bool,
+        fields: dict[str, Located[Value]], html_text: bool | None,
     ) -> str | None:  # fmt: skip
         """Read the answer block into `fields`; its kind, or None if it has errors."""
         body, general = _split_general(raw)
@@ -312,9 +326,12 @@ class _Reader:
 
     def _choice(
         self, items: list[tuple[str, str, str | None]], where: tuple[int, int],
-        fields: dict[str, Located[Value]], html_text: bool,
+        fields: dict[str, Located[Value]], html_text: bool | None,
     ) -> str:  # fmt: skip
         single = any(mark == "=" for mark, _, _ in items)
+        weights = {_weight(text)[0] for mark, text, _ in items if (_weight(text)[0] or 0) > 0}
+        if not single and len(weights) > 1:
+            self.warn(where, "unequal weights on the right choices become equal shares")
         choices, right = [], []
         for mark, text, feedback in items:
             weight, option = _weight(text)
@@ -339,7 +356,7 @@ class _Reader:
 
     def _matching(
         self, items: list[tuple[str, str, str | None]], where: tuple[int, int],
-        fields: dict[str, Located[Value]], html_text: bool,
+        fields: dict[str, Located[Value]], html_text: bool | None,
     ) -> str:  # fmt: skip
         pairs = []
         for _, text, feedback in items:
@@ -353,7 +370,7 @@ class _Reader:
 
     def _short(
         self, items: list[tuple[str, str, str | None]], where: tuple[int, int],
-        fields: dict[str, Located[Value]], html_text: bool,
+        fields: dict[str, Located[Value]], html_text: bool | None,
     ) -> str:  # fmt: skip
         accepted = []
         for mark, text, feedback in items:
@@ -426,6 +443,18 @@ def _at(value: str, line: int, column: int) -> Located[Value]:
     return Located(value, line, column)
 
 
+def _located(value: object, where: tuple[int, int]) -> Located[Value]:
+    """A value from JSON as a bank value written at `where`: text, a list or a mapping."""
+    if isinstance(value, dict):
+        entries = tuple((_at(str(k), *where), _located(v, where)) for k, v in value.items())
+        return Located(Pairs(entries), *where)
+    if isinstance(value, list):
+        return Located(tuple(_located(v, where) for v in value), *where)
+    if isinstance(value, bool):
+        return _at("true" if value else "false", *where)
+    return _at(str(value), *where)
+
+
 def _find(text: str, target: str, start: int) -> int:
     """Where `target` first occurs at or after `start`, not escaped by a backslash."""
     index = start
@@ -460,7 +489,14 @@ def _split_general(raw: str) -> tuple[str, str | None]:
 def _answer_items(body: str) -> list[tuple[str, str, str | None]]:
     """Each answer of a block: its mark (= or ~), text and feedback (after #)."""
     items: list[tuple[str, str, str | None]] = []
-    starts = [i for i, c in enumerate(body) if c in "=~" and _find(body, c, i) == i]
+    starts, escaped = [], False
+    for i, char in enumerate(body):  # one pass: an escaped mark never starts an answer
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "=~":
+            starts.append(i)
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(body)
         chunk = body[start + 1 : end]
@@ -483,24 +519,38 @@ def looks_like_html(text: str) -> bool:
 
 
 class _Text(HTMLParser):
+    """The text HTML shows: what is inside a script or a style is not shown."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=True)  # entities decoded here, once
         self.parts: list[str] = []
+        self.hidden = 0
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.hidden:
+            self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("br", "p", "div", "li"):
+        if tag in ("script", "style"):
+            self.hidden += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in ("p", "div", "li"):
             self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self.hidden:
+            self.hidden -= 1
 
 
 def html_to_text(text: str) -> str:
-    """HTML as the plain text it shows: tags removed, entities decoded, spaces collapsed."""
+    """HTML as the plain text it shows: tags removed, entities decoded, spaces collapsed,
+    line breaks (<br>) kept."""
     parser = _Text()
     parser.feed(text)
     parser.close()
-    return " ".join(html.unescape("".join(parser.parts)).split())
+    lines = "".join(parser.parts).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines).strip()
 
 
 # ── Writing ────────────────────────────────────────────────────────────────────────────────
@@ -511,7 +561,8 @@ def write_gift(bank: Bank) -> tuple[str, list[str]]:
     (a card as an essay, a cloze of several blanks as an essay showing its blanks)."""
     notes: list[str] = []
     meta = {"bank": {"title": bank.title, "id": bank.id, "description": bank.description,
-                     "source": bank.source, "topics": dict(bank.topics)}}  # fmt: skip
+                     "source": bank.source, "topics": dict(bank.topics),
+                     "lint": {"ignore": list(bank.lint_ignore)}}}  # fmt: skip
     lines = [f"{_META} {json.dumps(meta, ensure_ascii=False)}", ""]
     topic = None
     for q in bank.questions:
@@ -523,7 +574,9 @@ def write_gift(bank: Bank) -> tuple[str, list[str]]:
             extra["ref"] = q.ref
         if q.tags:
             extra["tags"] = list(q.tags)
-        body = _gift_question(q, extra, notes)
+        body = _gift_question(q, notes)
+        if _needs_record(q):  # GIFT alone would not bring it back as it is
+            extra = {"question": _question_record(q)}
         if extra:
             lines.append(f"{_META} {json.dumps(extra, ensure_ascii=False)}")
         lines += [body, ""]
@@ -537,7 +590,24 @@ def _escape(text: str) -> str:
     return out.replace("\n", "\\n")
 
 
-def _gift_question(q: Question, extra: dict[str, Any], notes: list[str]) -> str:
+def _needs_record(q: Question) -> bool:
+    """Whether quiz must keep the question whole in a comment: a type or a field GIFT has
+    no place for, or text that GIFT would read otherwise (an arrow, markup, a weight)."""
+    if q.type == "card" or not q.shuffle or q.lint_ignore:
+        return True
+    if q.type == "cloze" and (len(q.blanks) != 1 or not BLANK.split(q.prompt)[-1].strip()):
+        return True
+    texts = [q.prompt, q.explanation, *q.answers, *q.choices, *(i for p in q.pairs for i in p)]
+    return any("->" in s or looks_like_html(s) or s.lstrip().startswith("%") for s in texts)
+
+
+def _question_record(q: Question) -> dict[str, Any]:
+    from quiz.formats.yaml_writer import question_fields
+
+    return question_fields(q)
+
+
+def _gift_question(q: Question, notes: list[str]) -> str:
     name = f"::{_escape(q.id)}::"
     general = f" ####{_escape(q.explanation)}" if q.explanation else ""
     prompt = _escape(q.prompt)
@@ -560,11 +630,11 @@ def _gift_question(q: Question, extra: dict[str, Any], notes: list[str]) -> str:
     if q.type == "match":
         pairs = " ".join(f"={_escape(left)} -> {_escape(right)}" for left, right in q.pairs)
         return f"{name} {prompt} {{{pairs}{general}}}"
-    if q.type == "cloze" and len(q.blanks) == 1:  # Moodle's own missing-word question
-        before, _, after = BLANK.split(q.prompt, maxsplit=1)
+    if q.type == "cloze" and len(q.blanks) == 1 and BLANK.split(q.prompt)[-1].strip():
+        before, _, after = BLANK.split(q.prompt, maxsplit=1)  # Moodle's missing word
         accepted = " ".join("=" + _escape(a) for a in q.blanks[0])
         return f"{name} {_escape(before)}{{{accepted}{general}}}{_escape(after)}"
-    extra["type"] = q.type  # a card, or a cloze of several blanks: an essay to Moodle
+    # A card, or a cloze Moodle's missing word cannot say: an essay to Moodle.
     notes.append(f"{q.id}: a {q.type} question; Moodle will show it as an essay")
     back = f" ####{_escape(q.answers[0])}" if q.type == "card" else general
     return f"{name} {prompt} {{{back}}}"

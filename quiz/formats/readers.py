@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from quiz.core.bank import Bank, read_bank_bytes
+from quiz.core.bank import Bank, BankError, BankErrors, read_bank_bytes
 from quiz.formats.rules import FormatWarning
 
 READERS = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift"}  # .txt: --from gift or anki
@@ -44,6 +44,12 @@ def parse_any(
 ) -> tuple[Bank, list[FormatWarning]]:
     """The bank in `data`, and what its format could not carry; YAML unless the file's
     suffix (or `named`) says otherwise."""
+    if path.suffix.lower() == ".apkg" and not named:
+        message = (
+            "quiz writes Anki packages but does not read them; export the notes from Anki as "
+            "plain text (Notes in Plain Text) and read that"
+        )
+        raise BankErrors([BankError(str(path), 1, 1, message)])
     fmt = named or READERS.get(path.suffix.lower()) or _sniff(path, data)
     if fmt == "gift":
         from quiz.formats.gift import parse_gift
@@ -53,8 +59,7 @@ def parse_any(
         from quiz.formats.anki import parse_anki_text
 
         return parse_anki_text(path, data)
-    if fmt == "apkg":
-        raise UnknownFormat(f"{path}: quiz writes Anki packages but reads Anki's text export")
+
     from quiz.formats.yaml_bank import parse_bank
 
     return parse_bank(path, data), []
@@ -88,6 +93,7 @@ def write_any(bank: Bank, fmt: str, path: Path) -> list[str]:
     return notes
 
 
+_ANKI_CLOZE = re.compile(rb"\{\{c\d+::")
 _ANKI_HEADER = re.compile(rb"#(separator|html|columns|notetype|deck|tags|guid)\b", re.IGNORECASE)
 
 
@@ -96,9 +102,9 @@ def _sniff(path: Path, data: bytes) -> str:
     answer blocks; YAML otherwise."""
     if path.suffix.lower() != ".txt":
         return "yaml"
-    head = data[:4096]
-    if _ANKI_HEADER.match(head.lstrip()):
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if _ANKI_HEADER.match(head) or _ANKI_CLOZE.search(head):
         return "anki"
-    if b"{" in head and (b"::" in head or b"~" in head or b"=" in head):
+    if b"{" in head and b"}" in head:  # GIFT's answer blocks
         return "gift"
     return "anki"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Generic, TypeAlias, TypeVar
 
@@ -92,6 +92,9 @@ class DraftQuestion:
     tags: Field = None
     shuffle: Field = None
     lint: Field = None
+
+
+QUESTION_FIELDS = tuple(field.name for field in fields(DraftQuestion))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ import yaml
 
 from quiz.core.bank import Bank, BankError, BankErrors, paused_gc, read_bank_bytes, safe_text
 from quiz.formats.rules import (
+    QUESTION_FIELDS,
     BankChecker,
     DraftBank,
     DraftQuestion,
@@ -39,7 +40,6 @@ _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 # A bank's and a question's keys in YAML are the names of the draft's fields.
 BANK_FIELDS = tuple(field.name for field in dataclasses.fields(DraftBank))
-QUESTION_FIELDS = tuple(field.name for field in dataclasses.fields(DraftQuestion))
 _QUESTION_FIELDS = dict.fromkeys(QUESTION_FIELDS)  # looked up once per key: a hash, not a scan
 _A_QUESTION = "a question"
 

@@ -25,11 +25,12 @@ def write_yaml(bank: Bank) -> str:
     document["topics"] = dict(bank.topics)
     if bank.lint_ignore:
         document["lint"] = {"ignore": list(bank.lint_ignore)}
-    document["questions"] = [_question(q) for q in bank.questions]
+    document["questions"] = [question_fields(q) for q in bank.questions]
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _question(q: Question) -> dict[str, Any]:
+def question_fields(q: Question) -> dict[str, Any]:
+    """A question as the fields of the bank format, each value as YAML would hold it."""
     fields: dict[str, Any] = {"id": q.id, "topic": q.topic, "type": q.type, "prompt": q.prompt}
     if q.type in ("choice", "multi"):
         fields["choices"] = list(q.choices)

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
@@ -247,27 +248,45 @@ class MatchAnswer(Answering, Widget, can_focus=True):
     ]
 
     def __init__(self, question: Question, options: Sequence[str], id: str | None = None):
-        super().__init__(id=id)
+        super().__init__(id=id, classes="match")
         self.lefts = [left for left, _ in question.pairs]
         self.options = list(options)
         self.chosen = [""] * len(self.lefts)
         self.row = 0
 
     def render(self) -> Text:
+        return self.lines(self.size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width).plain.split("\n"))  # the height of the lines drawn
+
+    def lines(self, room: int) -> Text:
+        """Each left item with its match: on one line when they fit, else the match on a
+        line of its own under the item; then the options, as many to a line as fit. No
+        line wraps, so the widget is as tall as its lines and every option stays in reach
+        (PgDn)."""
+        room = max(20, room)
         width = max(map(len, self.lefts))
+        longest = max(map(len, self.options))
+        stacked = 2 + width + 5 + longest > room
         text = Text()
         for n, (left, chosen) in enumerate(zip(self.lefts, self.chosen, strict=True)):
             here = n == self.row
             text.append("▸ " if here else "  ", style="bold")
-            text.append(f"{left.ljust(width)}  →  ", style="bold" if here else "")
+            text.append(left if stacked else left.ljust(width), style="bold" if here else "")
+            text.append("\n    →  " if stacked else "  →  ")
             text.append(chosen or "____", style="reverse" if here else "dim" * (not chosen))
             text.append("\n")
-        text.append("\n")
+        used = 0
         for n, option in enumerate(self.options, 1):
-            used = option in self.chosen
+            entry = f"{n} {option}"
+            if used and used + 3 + len(entry) > room:
+                text.append("\n")
+                used = 0
+            text.append("   " if used else "\n" if n == 1 else "")
             text.append(f"{n} ", style="bold")
-            text.append(option, style="dim" if used else "")
-            text.append("   " if n < len(self.options) else "")
+            text.append(option, style="dim" if option in self.chosen else "")
+            used += len(entry) + 3
         return text
 
     def action_move(self, step: int) -> None:
