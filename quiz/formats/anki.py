@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from quiz.core.bank import BLANK, Bank, BankError, BankErrors, Question
+from quiz.core.bank import BLANK, Bank, Question
 from quiz.formats.gift import html_to_text, looks_like_html
 from quiz.formats.rules import (
     DraftBank,
@@ -34,6 +34,7 @@ from quiz.formats.rules import (
     Pairs,
     Value,
     build_bank,
+    decode_text,
 )
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " ", "colon": ":"}
@@ -45,11 +46,7 @@ EXPORT_TIMESTAMP = 1_700_000_000.0  # fixed: the same bank makes the same packag
 
 def parse_anki_text(path: Path, data: bytes) -> tuple[Bank, list[FormatWarning]]:
     """The bank an Anki plain-text export holds, and what it could not carry."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise BankErrors([BankError(str(path), line, 1, "the file is not UTF-8 text")]) from None
+    text = decode_text(path, data)
     warnings: list[FormatWarning] = []
     problems: list[Located[str]] = []
 

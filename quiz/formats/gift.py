@@ -38,6 +38,7 @@ from quiz.formats.rules import (
     Pairs,
     Value,
     build_bank,
+    decode_text,
 )
 
 ESCAPABLE = "~=#{}:"
@@ -69,11 +70,7 @@ def load_gift(path: Path) -> tuple[Bank, list[FormatWarning]]:
 
 
 def parse_gift(path: Path, data: bytes) -> tuple[Bank, list[FormatWarning]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise BankErrors([BankError(str(path), line, 1, "the file is not UTF-8 text")]) from None
+    text = decode_text(path, data)
     return _Reader(path).read(text)
 
 

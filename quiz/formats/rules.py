@@ -125,6 +125,16 @@ class FormatWarning:
         return safe_text(f"{self.path}:{self.line}:{self.column}: warning: {self.message}")
 
 
+def decode_text(path: Path, data: bytes) -> str:
+    """A text file's bytes as text (a byte order mark dropped), or `BankErrors` saying on
+    which line it stops being UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BankErrors([BankError(str(path), line, 1, "the file is not UTF-8 text")]) from None
+
+
 def build_bank(
     path: Path, draft: Located[DraftBank], problems: Iterable[Located[str]] = ()
 ) -> Bank:
