@@ -155,7 +155,7 @@ def _cloze(text: str) -> str:
 # ── Writing ────────────────────────────────────────────────────────────────────────────────
 
 
-def _front_back(q: Question, shown: list[str] | None = None) -> tuple[str, str]:
+def _front_back(q: Question) -> tuple[str, str]:
     """A question as a Basic note's front and back, in plain text."""
     front = q.prompt
     if q.type in ("choice", "multi"):

@@ -218,9 +218,7 @@ class _Reader:
             "topic": _at(topic, *start),
         }
         meta = block.meta
-        kind = self._answers(answer, where, block, open_at + 1, fields, html_text)
-        if kind is None:
-            return None
+        kind = self._answers(answer, where, fields, html_text)
         if kind == "essay":
             self.warn(start, "essay questions are not asked; skipped")
             return None
@@ -292,10 +290,10 @@ class _Reader:
         return "\n".join(line.strip() for line in text.split("\n")).strip()
 
     def _answers(
-        self, raw: str, where: tuple[int, int], block: _Block, offset: int,
-        fields: dict[str, Located[Value]], html_text: bool | None,
-    ) -> str | None:  # fmt: skip
-        """Read the answer block into `fields`; its kind, or None if it has errors."""
+        self, raw: str, where: tuple[int, int], fields: dict[str, Located[Value]],
+        html_text: bool | None,
+    ) -> str:  # fmt: skip
+        """Read the answer block into `fields`; its kind (errors go to the problems)."""
         body, general = _split_general(raw)
         if general is not None:
             fields["explanation"] = _at(self._text(general, html_text, where), *where)
