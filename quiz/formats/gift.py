@@ -222,10 +222,7 @@ class _Reader:
         if kind == "essay":
             self.warn(start, "essay questions are not asked; skipped")
             return None
-        if kind == "card":
-            fields["answer"] = fields.pop("explanation", _at("", *where))
-            prompt = head + (" " + tail if tail else "")
-        elif tail.strip():
+        if tail.strip():
             before = _unescape(text[index:open_at]).lstrip()
             after = _unescape(text[close_at + 1 :]).rstrip()
             if html_text or (html_text is not None and looks_like_html(before + after)):
