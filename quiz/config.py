@@ -22,14 +22,13 @@ import math
 import os
 import re
 import stat
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from quiz.paths import config_dir, data_dir, default_profile
+from quiz.paths import config_dir, data_dir, default_profile, write_atomically
 
 FILE_NAME = "config.toml"
 LEGACY_FILE_NAME = "settings.json"  # the theme, before config.toml (read, never written)
@@ -185,7 +184,8 @@ def save_theme(theme: str, path: Path | None = None) -> bool:
             return True
         if text is not None and not os.access(path, os.W_OK):
             return False  # a file made read-only stays as it is, even in a writable folder
-        _write_atomically(path, new)
+        # A new config file is its owner's alone: it may come to hold a password.
+        write_atomically(path, lambda file: file.write(new), private=True)
     except (ConfigError, OSError, ValueError):  # ValueError: a theme TOML cannot hold
         return False
     return True
@@ -211,29 +211,6 @@ def _with_theme(text: str, data: dict[str, object], theme: str) -> str:
         if tomllib.loads(edited) == want:
             return edited
     return "".join(f"{key} = {_toml_value(value)}\n" for key, value in want.items())
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` whole or not at all: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = None  # a new file: mkstemp's 0600, which suits a file that may hold a password
-    descriptor, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        if mode is not None:
-            os.chmod(partial, mode)  # the file keeps the permissions it had
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
 
 
 # --- TOML out: four scalar keys ---------------------------------------------------------------

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO, TypeVar
 
 import platformdirs
 
 APP_NAME = "quiz"
+T = TypeVar("T")
 
 
 def data_dir(override: str | None = None) -> Path:
@@ -36,3 +42,32 @@ def default_profile() -> str:
         return getpass.getuser() or "default"
     except (OSError, KeyError):
         return "default"
+
+
+def write_atomically(path: Path, write: Callable[[TextIO], T], *, private: bool = False) -> T:
+    """Write `path` whole or not at all (beside it, then renamed over it: a crash never
+    leaves half a file) with `write`, and return what it returns. An existing file keeps
+    its permissions; a new one gets the umask's, or only its owner's if `private`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    if mode is None and not private:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+            result = write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        if mode is not None:
+            os.chmod(partial, mode)  # mkstemp's is 0600
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+    return result

@@ -464,7 +464,7 @@ def test_a_folder_that_cannot_be_written_is_ignored(
         raise PermissionError(13, "Permission denied")
 
     with monkeypatch.context() as patch:
-        patch.setattr("quiz.config.tempfile.mkstemp", refuse)
+        patch.setattr("quiz.paths.tempfile.mkstemp", refuse)
         assert save_theme("nord") is False
     assert path.read_text() == 'profile = "ada"\n'
     blocker = tmp_path / "a-file"

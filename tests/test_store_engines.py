@@ -143,6 +143,7 @@ def test_profiles_and_banks_are_kept_apart(store: ProgressStore) -> None:
         ("ana", "ana", 2),
         ("ben", "ben", 1),
     ]
+    assert store.profile_count() == 2
 
 
 def test_history_keeps_the_hash_the_response_and_survives_an_edit(store: ProgressStore) -> None:

@@ -3,46 +3,35 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 
 from quiz.cli.common import NoSuchProfile, UsageError, error
-from quiz.cli.config import config
-from quiz.cli.convert import convert
-from quiz.cli.db import db
-from quiz.cli.lint import lint
-from quiz.cli.profiles import profiles
-from quiz.cli.report import report
-from quiz.cli.reset import reset
-from quiz.cli.results import results
-from quiz.cli.stats import stats
 from quiz.cli.study import run_app
-from quiz.cli.validate import validate
 from quiz.config import ConfigError
 from quiz.core.bank import BankErrors
-from quiz.reports.charts import NeedsMatplotlib
 from quiz.store.api import StoreError
 
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
-    "validate": validate,
-    "lint": lint,
-    "stats": stats,
-    "reset": reset,
-    "config": config,
-    "profiles": profiles,
-    "db": db,
-    "results": results,
-    "report": report,
-    "convert": convert,
-}
+# Each command is the function of its name in the module of its name, imported only when it
+# runs: studying, the usual start, pays for none of them.
+COMMANDS = ("validate", "lint", "stats", "reset", "config", "profiles", "db", "results",
+            "report", "convert")  # fmt: skip
+
+
+def _command(name: str) -> Callable[[Sequence[str]], int]:
+    function: Callable[[Sequence[str]], int] = getattr(
+        importlib.import_module(f"quiz.cli.{name}"), name
+    )
+    return function
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        command = COMMANDS.get(argv[0]) if argv else None
-        status = command(argv[1:]) if command else run_app(argv)
+        name = argv[0] if argv else ""
+        status = _command(name)(argv[1:]) if name in COMMANDS else run_app(argv)
         if sys.stdout is not None:
             sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
         return status
@@ -53,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             print(exc, file=sys.stderr)
         return 1
-    except (StoreError, NoSuchProfile, NeedsMatplotlib) as exc:
+    except (StoreError, NoSuchProfile) as exc:
         error(str(exc))
         return 1
     except BrokenPipeError:  # `quiz validate x | head -1`: the reader has had enough

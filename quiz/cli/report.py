@@ -12,6 +12,7 @@ from pathlib import Path
 from quiz.cli.common import (
     add_store_options,
     bank_or_shipped,
+    error,
     known_profile,
     open_store,
     option_type,
@@ -19,7 +20,7 @@ from quiz.cli.common import (
 )
 from quiz.core.bank import printable
 from quiz.core.options import parse_seed
-from quiz.reports.classroom import class_csv, class_json, class_rows, class_table
+from quiz.reports.classroom import class_csv, class_json, class_results, class_rows, class_table
 from quiz.reports.exam_tables import (
     exams_csv,
     exams_json,
@@ -76,37 +77,40 @@ def report(argv: Sequence[str]) -> int:
         sittings = [(s, a) for s, a in store.export(args.student) if s.bank == bank.key]
     finally:
         store.close()
-    if getattr(args, "seed", None) is not None:
-        exam_sittings = [(s, a) for s, a in sittings if s.seed == args.seed]
-    else:
-        exam_sittings = sittings
+    seed = getattr(args, "seed", None)
     title = clip(bank.title, 60) + (f" — {clip(args.student)}" if args.student else "")
-    topics, students = class_rows(sittings, list(bank.topics))
-    found = exams(exam_sittings)
-    questions = bank.by_id()
-    reports = [item_report(e, questions) for e in exams(exam_sittings, by_seed=False)]
     if args.html is not None:
+        from quiz.reports.charts import NeedsMatplotlib
         from quiz.reports.html import html_report
 
-        page = html_report(title, topics, students, found, reports, time.time())
+        try:
+            page = html_report(title, class_results(sittings, bank, seed), time.time())
+        except NeedsMatplotlib as exc:
+            error(str(exc))
+            return 1
         Path(args.html).write_text(page, encoding="utf-8")
         print(f"Wrote the report to {printable(args.html)}.", file=sys.stderr)
         return 0
     width = max(40, shutil.get_terminal_size((80, 24)).columns)
-    if args.kind == "class":
+    if args.kind == "class":  # only what this report shows is worked out
+        topics, students = class_rows(sittings, list(bank.topics))
         text = (
             class_json(topics, students) if args.json else class_csv(topics, students)
             if args.csv else class_table(title, topics, students, width)
         )  # fmt: skip
     elif args.kind == "exams":
+        found = exams(sittings)
         text = (
             exams_json(found) if args.json else exams_csv(found) if args.csv
             else exams_table(title, found, width)
         )  # fmt: skip
     else:
+        questions = bank.by_id()
+        sat = [(s, a) for s, a in sittings if seed is None or s.seed == seed]
+        reports = [item_report(e, questions) for e in exams(sat, by_seed=False)]
         text = (
             items_json(reports) if args.json else items_csv(reports) if args.csv
-            else items_table(title, reports, width, getattr(args, "seed", None))
+            else items_table(title, reports, width, seed)
         )  # fmt: skip
     stdout_or_fail().write(text)
     return 0

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
 from quiz.cli.common import (
     UsageError,
@@ -31,7 +29,7 @@ from quiz.formats.results import (
     write_csv,
     write_jsonl,
 )
-from quiz.paths import cache_dir
+from quiz.paths import cache_dir, write_atomically
 from quiz.store.api import ProgressStore, SittingConflict
 
 
@@ -131,27 +129,9 @@ def _export(args: argparse.Namespace, store: ProgressStore) -> int:
         with target.open("w", encoding="utf-8", newline="") as out:  # a link, a pipe, a device
             count = write(records(), out)
     else:
-        count = _write_whole(target, lambda out: write(records(), out))
+        count = write_atomically(target, lambda out: write(records(), out))
     print(f"Exported {count} answers to {printable(str(target))}.", file=sys.stderr)
     return 0
-
-
-def _write_whole(target: Path, write: Callable[[TextIO], int]) -> int:
-    """Write a file beside `target` and rename it over it: an export cut short leaves no
-    half file. It gets the permissions a new file would (the umask's)."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = write(out)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return count
 
 
 def _import(args: argparse.Namespace, store: ProgressStore) -> int:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from quiz.core.bank import BLANK, Bank, Question
-from quiz.formats.gift import html_to_text, looks_like_html
 from quiz.formats.rules import (
     DraftBank,
     DraftQuestion,
@@ -35,6 +34,8 @@ from quiz.formats.rules import (
     Value,
     build_bank,
     decode_text,
+    html_to_text,
+    looks_like_html,
 )
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " ", "colon": ":"}

@@ -24,7 +24,6 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +36,11 @@ from quiz.formats.rules import (
     Located,
     Pairs,
     Value,
+    accepted_fields,
     build_bank,
     decode_text,
+    html_to_text,
+    looks_like_html,
 )
 
 ESCAPABLE = "~=#{}:"
@@ -505,46 +507,6 @@ def _weight(text: str) -> tuple[float | None, str]:
     return float(match.group(1)), text.strip()[match.end() :]
 
 
-def looks_like_html(text: str) -> bool:
-    """Whether text holds a tag or an entity (and so is HTML to make plain)."""
-    return bool(re.search(r"<[a-zA-Z/][^>]*>|&[a-zA-Z]+;|&#\d+;", text))
-
-
-class _Text(HTMLParser):
-    """The text HTML shows: what is inside a script or a style is not shown."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)  # entities decoded here, once
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self.hidden += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in ("p", "div", "li"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self.hidden:
-            self.hidden -= 1
-
-
-def html_to_text(text: str) -> str:
-    """HTML as the plain text it shows: tags removed, entities decoded, spaces collapsed,
-    line breaks (<br>) kept."""
-    parser = _Text()
-    parser.feed(text)
-    parser.close()
-    lines = "".join(parser.parts).split("\n")
-    return "\n".join(" ".join(line.split()) for line in lines).strip()
-
-
 # ── Writing ────────────────────────────────────────────────────────────────────────────────
 
 
@@ -633,5 +595,8 @@ def _gift_question(q: Question, notes: list[str]) -> str:
 
 
 def _numeric_value(written: str) -> str:
-    """An accepted value as the bank wrote it ("1822 ± 2", "3.141 to 3.142") in GIFT."""
-    return written.replace(" ± ", ":").replace(" to ", "..")
+    """An accepted value as GIFT writes it: N, N:tolerance or low..high."""
+    fields = accepted_fields(written)
+    if isinstance(fields, list):
+        return "..".join(fields)
+    return ":".join(fields.values())

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, fields
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Generic, TypeAlias, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from quiz.core.bank import (
     BLANK,
@@ -125,6 +126,21 @@ class FormatWarning:
         return safe_text(f"{self.path}:{self.line}:{self.column}: warning: {self.message}")
 
 
+PLUS_MINUS, UP_TO = " ± ", " to "  # how a numeric question's accepted values are written
+
+
+def accepted_fields(written: str) -> dict[str, str] | list[str]:
+    """An accepted value as `BankChecker.numeric` writes it ("1822 ± 2", "3.141 to 3.142",
+    "7") back as bank fields: {answer, tolerance}, [lowest, highest] or {answer}."""
+    if UP_TO in written:
+        low, high = written.split(UP_TO, 1)
+        return [low, high]
+    if PLUS_MINUS in written:
+        value, tolerance = written.split(PLUS_MINUS, 1)
+        return {"answer": value, "tolerance": tolerance}
+    return {"answer": written}
+
+
 def decode_text(path: Path, data: bytes) -> str:
     """A text file's bytes as text (a byte order mark dropped), or `BankErrors` saying on
     which line it stops being UTF-8."""
@@ -133,6 +149,46 @@ def decode_text(path: Path, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise BankErrors([BankError(str(path), line, 1, "the file is not UTF-8 text")]) from None
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether text holds a tag or an entity (and so is HTML to make plain)."""
+    return bool(re.search(r"<[a-zA-Z/][^>]*>|&[a-zA-Z]+;|&#\d+;", text))
+
+
+class _Text(HTMLParser):
+    """The text HTML shows: what is inside a script or a style is not shown."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # entities decoded here, once
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("script", "style"):
+            self.hidden += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in ("p", "div", "li"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self.hidden:
+            self.hidden -= 1
+
+
+def html_to_text(text: str) -> str:
+    """HTML as the plain text it shows: tags removed, entities decoded, spaces collapsed,
+    line breaks (<br>) kept."""
+    parser = _Text()
+    parser.feed(text)
+    parser.close()
+    lines = "".join(parser.parts).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines).strip()
 
 
 def build_bank(
@@ -564,7 +620,7 @@ class BankChecker:
             assert tolerance is not None
             self.error(tolerance, "'tolerance' is how far off still counts: 0 or more")
             return None
-        return (f"{text} ± {written}" if width else text), (number - width, number + width)
+        return (f"{text}{PLUS_MINUS}{written}" if width else text), (number - width, number + width)
 
     def window(self, field: Located[Value], name: str) -> tuple[str, tuple[float, float]] | None:
         """[lowest, highest]: ("3.141 to 3.142", (3.141, 3.142))."""
@@ -578,7 +634,7 @@ class BankChecker:
         if low[1] > high[1]:
             self.error(field, f"the range [{low[0]}, {high[0]}] goes down: write [lowest, highest]")
             return None
-        return f"{low[0]} to {high[0]}", (low[1], high[1])
+        return f"{low[0]}{UP_TO}{high[0]}", (low[1], high[1])
 
     def match_pairs(
         self, fields: DraftQuestion, question: Located[object]

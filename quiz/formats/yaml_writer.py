@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from quiz.core.bank import Bank, Question
+from quiz.formats.rules import accepted_fields
 
 
 class _Dumper(yaml.SafeDumper):
@@ -43,7 +44,7 @@ def question_fields(q: Question) -> dict[str, Any]:
         if q.answers[1:]:
             fields["accept"] = list(q.answers[1:])
     elif q.type == "numeric":
-        first, *more = (_numeric(written) for written in q.answers)
+        first, *more = (accepted_fields(written) for written in q.answers)
         fields.update(first if isinstance(first, dict) else {"range": first})
         if more:
             fields["accept"] = [m if isinstance(m, list) else m.get("answer") if len(m) == 1 else m
@@ -60,14 +61,3 @@ def question_fields(q: Question) -> dict[str, Any]:
     if q.lint_ignore:
         fields["lint"] = {"ignore": list(q.lint_ignore)}
     return fields
-
-
-def _numeric(written: str) -> dict[str, str] | list[str]:
-    """An accepted value as written ("1822 ± 2", "3.141 to 3.142", "7") as bank fields."""
-    if " to " in written:
-        low, high = written.split(" to ", 1)
-        return [low, high]
-    if " ± " in written:
-        value, tolerance = written.split(" ± ", 1)
-        return {"answer": value, "tolerance": tolerance}
-    return {"answer": written}

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quiz.reports.formatting import percent, plural, spreadsheet_safe, utc_time
+from quiz.core.bank import Bank
+from quiz.reports.exams import Exam, ItemReport, exams, item_report
+from quiz.reports.formatting import percent, plural, rounded, spreadsheet_safe, utc_time
 from quiz.reports.stats import when
 from quiz.reports.table import table
 from quiz.store.api import Answer, Sitting
@@ -57,6 +59,29 @@ def class_rows(
     return [*topics, *others], [students[name] for name in sorted(students)]
 
 
+@dataclass(slots=True)
+class ClassResults:
+    """Everything the class reports show: the students by topic, the exams, and the item
+    analysis of each set of exam questions (sittings of every seed pooled)."""
+
+    topics: list[str] = field(default_factory=list)
+    students: list[Student] = field(default_factory=list)
+    exams: list[Exam] = field(default_factory=list)
+    items: list[ItemReport] = field(default_factory=list)
+    problem: str | None = None  # why the results could not be read, if they could not
+
+
+def class_results(
+    sittings: Sequence[tuple[Sitting, Sequence[Answer]]], bank: Bank, seed: int | None = None
+) -> ClassResults:
+    """The class's results in `bank` from its sittings (exams only of `seed`, if given)."""
+    topics, students = class_rows(sittings, list(bank.topics))
+    sat = [(s, a) for s, a in sittings if seed is None or s.seed == seed]
+    questions = bank.by_id()
+    items = [item_report(exam, questions) for exam in exams(sat, by_seed=False)]
+    return ClassResults(topics, students, exams(sat), items)
+
+
 def class_records(topics: Sequence[str], students: Sequence[Student]) -> list[dict[str, Any]]:
     """One record per student and topic (JSON and CSV)."""
     return [
@@ -65,9 +90,9 @@ def class_records(topics: Sequence[str], students: Sequence[Student]) -> list[di
             "topic": topic,
             "attempts": s.topics.get(topic, Tally()).attempts,
             "correct": s.topics.get(topic, Tally()).correct,
-            "accuracy": _round(s.topics.get(topic, Tally()).accuracy),
+            "accuracy": rounded(s.topics.get(topic, Tally()).accuracy),
             "student_attempts": s.total.attempts,
-            "student_accuracy": _round(s.total.accuracy),
+            "student_accuracy": rounded(s.total.accuracy),
             "last_studied": utc_time(s.last_studied),
         }
         for s in students
@@ -102,8 +127,8 @@ def class_table(
         return f"{title}\nNo answers yet.\n"
     header = ["Student", "Total", "Last studied", *topics]
     rows = [
-        [s.profile, _cell(s.total), when(s.last_studied)[:10],
-         *(_cell(s.topics.get(t, Tally())) for t in topics)]
+        [s.profile, tally_text(s.total), when(s.last_studied)[:10],
+         *(tally_text(s.topics.get(t, Tally())) for t in topics)]
         for s in students
     ]  # fmt: skip
     answers = sum(s.total.attempts for s in students)
@@ -116,9 +141,6 @@ def class_table(
     return heading + table(header, rows, width=width)
 
 
-def _cell(tally: Tally) -> str:
+def tally_text(tally: Tally) -> str:
+    """A topic's accuracy and attempts: "83% 12", or "—" with none."""
     return "—" if not tally.attempts else f"{percent(tally.accuracy)} {tally.attempts}"
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

@@ -10,7 +10,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from quiz.reports.exams import MIN_STUDENTS, Exam, ExamSitting, ItemReport, spread_range
-from quiz.reports.formatting import figure, plural, spreadsheet_safe, utc_time
+from quiz.reports.formatting import figure, plural, rounded, spreadsheet_safe, utc_time
 from quiz.reports.items import ItemStats
 from quiz.reports.stats import when
 from quiz.reports.table import clip, table
@@ -44,13 +44,7 @@ def exams_table(title: str, found: Sequence[Exam], width: int = 80) -> str:
             f"SD {figure(spread.sd)}, range {spread_range(spread)}\n"
         )
         header = ["Student", "Score", "%", "Time", "Unanswered", "Ended", "Sat on"]
-        rows = [
-            [s.profile + ("" if s.first else " (again)"),
-             f"{s.score:g}/{len(exam.questions)}", f"{100 * s.score / len(exam.questions):.0f}",
-             minutes(s.seconds), str(s.unanswered), "timed out" if s.timed_out else "finished",
-             when(s.sitting.started)]
-            for s in exam.sittings
-        ]  # fmt: skip
+        rows = [sitting_cells(exam, s) for s in exam.sittings]
         parts.append(table(header, rows, width=width))
     return "\n".join(parts)
 
@@ -59,6 +53,23 @@ SITTING_FIELDS = [
     "exam", "seeds", "questions", "profile", "session", "first", "score", "percent", "seconds",
     "unanswered", "timed_out", "started",
 ]  # fmt: skip
+
+
+def sitting_cells(exam: Exam, s: ExamSitting) -> list[str]:
+    """A sitting as a row: student, score, %, time, unanswered, how it ended, when."""
+    out_of = len(exam.questions)
+    return [
+        s.profile + ("" if s.first else " (again)"), f"{s.score:g}/{out_of}",
+        f"{100 * s.score / out_of:.0f}%", minutes(s.seconds), str(s.unanswered),
+        "timed out" if s.timed_out else "finished", when(s.sitting.started),
+    ]  # fmt: skip
+
+
+def item_cells(i: ItemStats) -> list[str]:
+    """A question's figures as a row, each a percentage."""
+    figures = (i.facility, i.sd, i.intended_weight, i.effective_weight, i.discrimination,
+               i.efficiency)  # fmt: skip
+    return [i.question, *(decimal(f) for f in figures)]
 
 
 def _sitting_record(number: int, exam: Exam, s: ExamSitting) -> dict[str, Any]:
@@ -120,11 +131,7 @@ def items_table(
             f"standard error {figure(test.standard_error, 1)}\n"
         )
         header = ["Question", "Facility", "SD", "Intended", "Effective", "Discrim.", "Efficiency"]
-        rows = [
-            [i.question, decimal(i.facility), decimal(i.sd), decimal(i.intended_weight),
-             decimal(i.effective_weight), decimal(i.discrimination), decimal(i.efficiency)]
-            for i in report.items
-        ]  # fmt: skip
+        rows = [item_cells(i) for i in report.items]
         parts.append("All figures in %.  Intended and effective: weights.\n")
         parts.append(table(header, rows, width=width))
         flagged = [
@@ -179,7 +186,7 @@ def items_csv(reports: Sequence[ItemReport]) -> str:
 
 
 def _rounded(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: round(v, 6) if isinstance(v, float) else v for k, v in values.items()}
+    return {k: rounded(v, 6) if isinstance(v, float) else v for k, v in values.items()}
 
 
 def item_notes(reports: Sequence[ItemReport]) -> list[str]:

@@ -70,3 +70,8 @@ def utc_time(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
     return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
+
+
+def rounded(value: float | None, digits: int = 4) -> float | None:
+    """A share for JSON and CSV: four places are plenty; None stays None."""
+    return None if value is None else round(value, digits)

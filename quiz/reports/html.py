@@ -10,24 +10,23 @@ from html import escape
 from pathlib import Path
 
 from quiz.reports.charts import facility_discrimination, score_histogram, topic_heatmap
-from quiz.reports.classroom import Student, Tally
-from quiz.reports.exam_tables import decimal, exam_name, item_notes, minutes
+from quiz.reports.classroom import ClassResults, Student, Tally, tally_text
+from quiz.reports.exam_tables import (
+    decimal,
+    exam_name,
+    item_cells,
+    item_notes,
+    sitting_cells,
+)
 from quiz.reports.exams import MIN_STUDENTS, Exam, ItemReport, spread_range
-from quiz.reports.formatting import figure, percent, plural
+from quiz.reports.formatting import figure, plural
 from quiz.reports.stats import when
 
 # The page's styles, kept beside this module.
 STYLE = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
 
 
-def html_report(
-    title: str,
-    topics: Sequence[str],
-    students: Sequence[Student],
-    exams: Sequence[Exam],
-    items: Sequence[ItemReport],
-    now: float,
-) -> str:
+def html_report(title: str, results: ClassResults, now: float) -> str:
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -38,9 +37,9 @@ def html_report(
         f"<h1>{escape(title)}</h1>",
         f'<p class="lede">quiz report, {datetime.fromtimestamp(now):%Y-%m-%d %H:%M}. '
         "Definitions of every figure: the README, “Reports for teachers”.</p>",
-        *_class(topics, students),
-        *_exams(exams),
-        *_items(items),
+        *_class(results.topics, results.students),
+        *_exams(results.exams),
+        *_items(results.items),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -63,6 +62,11 @@ def _cell(cell: Cell) -> str:
     return f"<td>{escape(cell)}</td>"
 
 
+def _flagged(cells: list[str], at: int, flag: bool) -> list[Cell]:
+    """A row whose cell `at` is shown as a flag when `flag`."""
+    return [("flag", c) if n == at and flag else c for n, c in enumerate(cells)]
+
+
 def _chart(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
@@ -76,12 +80,9 @@ def _class(topics: Sequence[str], students: Sequence[Student]) -> list[str]:
         "unanswered questions too).</p>"
     )
 
-    def cell(tally: Tally) -> str:
-        return "—" if not tally.attempts else f"{percent(tally.accuracy)} ({tally.attempts})"
-
     rows = [
-        [s.profile, cell(s.total), when(s.last_studied),
-         *(cell(s.topics.get(t, Tally())) for t in topics)]
+        [s.profile, tally_text(s.total), when(s.last_studied),
+         *(tally_text(s.topics.get(t, Tally())) for t in topics)]
         for s in students
     ]  # fmt: skip
     parts.append(_table(["Student", "Total", "Last studied", *topics], rows))
@@ -102,14 +103,7 @@ def _exams(exams: Sequence[Exam]) -> list[str]:
             f"standard deviation {figure(spread.sd)}, range {spread_range(spread)}.</p>"
         )
         parts.append(_chart(score_histogram(exam), "Scores of the first sittings."))
-        rows: list[list[Cell]] = [
-            [s.profile + ("" if s.first else " (again)"),
-             f"{s.score:g} / {len(exam.questions)}",
-             f"{100 * s.score / len(exam.questions):.0f}%",
-             minutes(s.seconds), str(s.unanswered),
-             ("flag", "timed out") if s.timed_out else "finished", when(s.sitting.started)]
-            for s in exam.sittings
-        ]  # fmt: skip
+        rows = [_flagged(sitting_cells(exam, s), 5, s.timed_out) for s in exam.sittings]
         header = ["Student", "Score", "%", "Time", "Unanswered", "Ended", "Sat on"]
         parts.append(_table(header, rows))
     return parts
@@ -164,11 +158,8 @@ def _items(reports: Sequence[ItemReport]) -> list[str]:
             )
         )
         rows: list[list[Cell]] = [
-            [i.question, decimal(i.facility), decimal(i.sd), decimal(i.intended_weight),
-             decimal(i.effective_weight), decimal(i.discrimination), decimal(i.efficiency),
-             ("flag", "; ".join(report.flags(i.question)))]
-            for i in report.items
-        ]  # fmt: skip
+            [*item_cells(i), ("flag", "; ".join(report.flags(i.question)))] for i in report.items
+        ]
         header = ["Question", "Facility %", "SD %", "Intended weight %", "Effective weight %",
                   "Discrimination %", "Efficiency %", "Flags"]  # fmt: skip
         parts.append(_table(header, rows))

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from quiz.core.bank import Bank
-from quiz.reports.formatting import percent, spreadsheet_safe, utc_time
+from quiz.reports.formatting import percent, rounded, spreadsheet_safe, utc_time
 from quiz.store.api import TREND_SESSIONS, TopicStats
 
 FIELDS = [
@@ -34,19 +34,15 @@ def records(bank: Bank, profile: str, rows: list[TopicStats]) -> list[dict[str, 
             "topic_name": bank.topic_name(row.topic),
             "attempts": row.attempts,
             "correct": row.correct,
-            "accuracy": _round(row.accuracy),
-            "last_session_accuracy": _round(row.last_session_accuracy),
-            "recent_accuracy": _round(row.recent_accuracy),
+            "accuracy": rounded(row.accuracy),
+            "last_session_accuracy": rounded(row.last_session_accuracy),
+            "recent_accuracy": rounded(row.recent_accuracy),
             "recent_sessions": len(row.trend),
             "last_studied": utc_time(row.last_studied),
             "best_streak": row.best_streak,
         }
         for row in rows
     ]
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
 
 
 def stats_json(bank: Bank, profile: str, rows: list[TopicStats]) -> str:

@@ -265,6 +265,9 @@ class ProgressStore(Protocol):
     ) -> Iterator[tuple[str, str, dict[str, tuple[str, Card]]]]:
         """(profile, bank, {question id: (topic, card)}) for every profile's cards."""
 
+    def profile_count(self) -> int:
+        """How many profiles the store keeps: one read of a small table."""
+
     def profiles(self) -> list[Profile]:
         """Every profile, by name, with its number of answers."""
 

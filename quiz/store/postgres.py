@@ -34,6 +34,8 @@ from psycopg.rows import TupleRow
 from psycopg.types.string import TextLoader
 
 from quiz.store.api import (
+    ANSWER_COLUMNS,
+    ATTEMPT_COLUMNS,
     NAMES_KEPT,
     NAMES_TO_IDS,
     OWNED_TABLES,
@@ -57,6 +59,7 @@ from quiz.store.api import (
     card_columns,
     card_sets,
     check_same_sitting,
+    count,
     new_id,
     newer_schema,
     profile_record,
@@ -394,14 +397,18 @@ ON CONFLICT DO NOTHING
 """
 # An answer with its question, as the contract's columns name them.
 _ANSWERS = "answers a JOIN question_versions v ON v.id = a.question"
-_ANSWER_COLUMNS = (
-    "v.question_id, v.topic, v.question_hash, a.given, a.correct, a.seconds, a.score,"
-    " a.response, a.unanswered, a.late, a.overridden, a.uuid, a.answered_at"
-)
-_ATTEMPT_COLUMNS = (
-    "a.session_id, v.question_id, v.topic, a.given, a.correct, a.seconds, a.answered_at,"
-    " v.question_hash, s.mode, a.score, a.unanswered, a.overridden, a.late, a.uuid, a.response"
-)
+_VERSIONED = ("question_id", "topic", "question_hash")  # read from question_versions v
+
+
+def _from_versions(columns: str) -> str:
+    """The contract's answer columns read from `_ANSWERS`: a question's own from v, the
+    others from a (a column of another table, such as s.mode, as it is)."""
+    names = (c.strip().removeprefix("a.") for c in columns.split(","))
+    return ", ".join(n if "." in n else f"v.{n}" if n in _VERSIONED else f"a.{n}" for n in names)
+
+
+_ANSWER_COLUMNS = _from_versions(ANSWER_COLUMNS)
+_ATTEMPT_COLUMNS = _from_versions(ATTEMPT_COLUMNS)
 _RECORD_TOPIC = """
 INSERT INTO topic_stats AS t (profile, bank, topic, attempts, correct, last_at, streak,
                               best_streak)
@@ -834,6 +841,12 @@ class PostgresStore:
                 args,
             ).fetchall()
         yield from card_sets(rows)
+
+    @_damaged_rows
+    def profile_count(self) -> int:
+        with self._synced() as cursor:
+            (total,) = cursor.execute("SELECT COUNT(*)::int FROM profiles").fetchone() or (0,)
+        return count(total)
 
     @_damaged_rows
     def profiles(self) -> list[Profile]:

@@ -46,6 +46,7 @@ from quiz.store.api import (
     card_columns,
     card_sets,
     check_same_sitting,
+    count,
     new_id,
     newer_schema,
     profile_record,
@@ -644,6 +645,10 @@ class SQLiteStore:
             if card is not None:
                 db.execute(_SAVE_CARD, (profile, bank, qid, topic, *card_columns(card)))
         return True
+
+    @_guarded
+    def profile_count(self) -> int:
+        return count(self.db.execute("SELECT COUNT(*) FROM profiles").fetchone()[0])
 
     @_guarded
     def profiles(self) -> list[Profile]:

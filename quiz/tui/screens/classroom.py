@@ -7,8 +7,6 @@ flags a teacher acts on. The figures are those of `quiz report` (see quiz.report
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,40 +14,26 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Sparkline, Static, TabbedContent, TabPane
 
 from quiz.core.study import Study
-from quiz.reports.classroom import Student, Tally, class_rows
+from quiz.reports.classroom import ClassResults, Tally, class_results, tally_text
 from quiz.reports.exam_tables import exam_name
-from quiz.reports.exams import Exam, ItemReport, exams, item_report, spread_range
-from quiz.reports.formatting import figure, percent, plural
+from quiz.reports.exams import ItemReport, spread_range
+from quiz.reports.formatting import figure, plural
 from quiz.reports.stats import when
 from quiz.store.api import StoreError
 from quiz.tui.widgets.keybar import KeyBar
 
 
-@dataclass(slots=True)
-class ClassResults:
-    """What the screen shows, read from the store at once (may run in a worker thread)."""
-
-    topics: list[str] = field(default_factory=list)
-    students: list[Student] = field(default_factory=list)
-    exams: list[Exam] = field(default_factory=list)
-    items: list[ItemReport] = field(default_factory=list)  # one per question set
-    problem: str | None = None  # why the store could not be read
-
-
 def read_class(study: Study) -> ClassResults:
+    """What the screen shows, read from the store at once (may run in a worker thread)."""
     try:
         sittings = [(s, a) for s, a in study.store.export() if s.bank == study.key]
     except StoreError as exc:
         return ClassResults(problem=str(exc))
-    topics, students = class_rows(sittings, list(study.bank.topics))
-    questions = study.bank.by_id()
-    items = [item_report(e, questions) for e in exams(sittings, by_seed=False)]
-    return ClassResults(topics, students, exams(sittings), items)
+    return class_results(sittings, study.bank)
 
 
 def _cell(tally: Tally) -> Text:
-    text = "—" if not tally.attempts else f"{percent(tally.accuracy)} {tally.attempts}"
-    return Text(text, justify="right")
+    return Text(tally_text(tally), justify="right")
 
 
 class ClassScreen(Screen[None]):

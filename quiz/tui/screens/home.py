@@ -115,7 +115,7 @@ class HomeScreen(Screen[None]):
         """Offer the class's results (c) when the store keeps more than one profile."""
         store = self.study.store
         try:
-            self.classroom = len(await call_store(store, store.profiles)) > 1
+            self.classroom = await call_store(store, store.profile_count) > 1
         except StoreError:
             return  # the home screen says so where it reads the scores
         self.refresh_bindings()
